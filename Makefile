@@ -1,0 +1,41 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install ingest eval bench check clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	# torch first: this exact version takes the local CPU wheel; anything else pulls CUDA builds.
+	$(PIP) install -q torch==2.13.0
+	$(PIP) install -q -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+ingest: $(STAMP)
+	$(VENV)/bin/pathways ingest
+
+run: $(STAMP)
+	$(VENV)/bin/pathways ingest
+	$(VENV)/bin/pathways serve
+
+check: $(STAMP)
+	$(VENV)/bin/pathways ingest --check
+
+eval: $(STAMP)
+	$(VENV)/bin/pathways eval
+
+bench: $(STAMP)
+	$(VENV)/bin/pathways bench
+
+test: $(STAMP)
+	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium.sh
+	$(VENV)/bin/pathways ingest --check
+	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/pathways eval --gate
+
+clean:
+	rm -rf $(VENV) data

@@ -1,0 +1,1 @@
+"""The ingestion job: knowledge files -> validated records -> chunks -> Chroma."""

@@ -1,0 +1,1 @@
+"""Pathways: careers information for health and social care jobs in London."""

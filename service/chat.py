@@ -1,0 +1,175 @@
+"""The assistant: understand the question, retrieve the records it is about, compose a cited answer."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from service import compose
+from service.intent import Understanding, is_follow_up, understand
+from service.knowledge_base import KnowledgeBase
+from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
+from service.retrieval import Hit, HybridRetriever
+from service.schema import AnyRecord, GlossaryTerm, Programme, Role, record_url
+
+EMERGENCY_TEXT = (
+    "I can't give medical advice, and this sounds like it may need help now.\n"
+    "- If someone's life is at risk, call 999.\n"
+    "- For urgent help that is not life-threatening, call 111 or go to 111.nhs.uk.\n"
+    "- If you are thinking about hurting yourself, you can call Samaritans free on 116 123, any time.\n"
+    "I'm here to help with questions about jobs and training in health and care."
+)
+SCOPE_TEXT = (
+    "Sorry, I can only help with jobs, training and pay in health and social care in London. "
+    "Try asking about a job (for example a porter or a care worker), how to get in, or where to "
+    "get local help."
+)
+GREETING_TEXT = (
+    "Hello! I can tell you about jobs in the NHS and social care in London: what the work is, "
+    "how to get in (often with no qualifications), pay, and local help. What would you like to know?"
+)
+NOT_FOUND_TEXT = "I couldn't find anything on that yet. Try naming a job, or ask which jobs need no qualifications."
+
+
+class ChatService:
+    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever, top_k: int = 5):
+        self.kb = kb
+        self.retriever = retriever
+        self.top_k = top_k
+
+    # -- finding what the question is about ---------------------------------------------------
+    def named_records(self, text: str) -> list[AnyRecord]:
+        return [self.kb.records[m.record_id] for m in self.retriever.titles.match(text)]
+
+    def _from_history(self, history: list[ChatTurn]) -> list[AnyRecord]:
+        for turn in reversed(history):
+            named = self.named_records(turn.content)
+            if named:
+                return named[:2]
+        return []
+
+    def _term(self, message: str) -> GlossaryTerm | None:
+        text = message.lower()
+        best, best_score = None, 0.0
+        for term in self.kb.terms.values():
+            for name in [term.term, *term.also]:
+                score = fuzz.partial_ratio(name.lower(), text) if len(name) > 3 else (
+                    100.0 if f" {name.lower()} " in f" {text} " else 0.0)
+                if score > best_score:
+                    best, best_score = term, score
+        return best if best_score >= 90 else None
+
+    # -- answering ------------------------------------------------------------------------------
+    def answer(self, req: ChatRequest) -> ChatResponse:
+        message = req.message
+        named = self.named_records(message)
+        u = understand(message, bool(named))
+        subject = named
+        if not named and req.history and (is_follow_up(message) or u.intent in
+                                          ("pay", "entry", "progression", "local", "out-of-scope")):
+            subject = self._from_history(req.history)
+            if subject:
+                u = understand(message + " " + subject[0].title, True)
+        borough = u.borough or req.borough
+        if u.intent == "emergency":
+            return self._reply(EMERGENCY_TEXT, [], ["What jobs are there in a hospital?"], u, False)
+        if u.intent == "out-of-scope":
+            return self._reply(SCOPE_TEXT, [], compose.suggestions_for(None, borough), u, False)
+        if u.intent == "greeting":
+            return self._reply(GREETING_TEXT, [], compose.suggestions_for(None, borough), u, True)
+
+        query = message if named or not subject else f"{message} {subject[0].title}"
+        hits = self.retriever.search(query, k=self.top_k)
+        composed = self._compose(u, message, subject, hits, borough, req.level)
+        first = composed.used[0] if composed.used else None
+        suggestions = composed.suggestions or compose.suggestions_for(first, borough)
+        return self._reply(composed.text, composed.used, suggestions, u, True)
+
+    def _compose(self, u: Understanding, message: str, subject: list[AnyRecord], hits: list[Hit],
+                 borough: str | None, level: compose.Level) -> compose.Composed:
+        kb = self.kb
+        ranked = subject + [kb.records[h.record_id] for h in hits
+                            if kb.records[h.record_id] not in subject]
+        roles = [r for r in ranked if isinstance(r, Role)]
+        top = ranked[0] if ranked else None
+        if u.intent == "define" and not subject:
+            term = self._term(message)
+            if term is not None:
+                return compose.Composed(compose.term_text(term, level), [], [])
+        if u.intent == "pay" and roles:
+            role = roles[0]
+            return compose.Composed(compose.pay_text(kb, role, borough), [role])
+        if u.intent == "pay" and not roles:
+            return compose.Composed(self._general_pay(), [])
+        if u.intent == "compare" and len(roles) >= 2:
+            chosen = [r for r in subject if isinstance(r, Role)][:3]
+            chosen = chosen if len(chosen) >= 2 else roles[:2]
+            return compose.Composed(compose.compare_text(kb, chosen), chosen)
+        if u.intent == "local":
+            return self._local(subject, ranked, borough, level)
+        if u.intent == "suggest" and not subject:
+            return self._suggest(roles, level)
+        if top is None:
+            return compose.Composed(NOT_FOUND_TEXT, [])
+        if isinstance(top, Role) and u.intent == "entry":
+            return compose.Composed(compose.role_entry(kb, top, level), [top, *self._routes_of(top)])
+        if isinstance(top, Role) and u.intent == "progression":
+            return compose.Composed(compose.role_progression(kb, top), [top])
+        text = compose.record_text(kb, top, level)
+        used = [top]
+        more = [r for r in ranked[1:3] if r.kind == top.kind]
+        if more and not subject:
+            text += "\n\nYou might also like: " + "; ".join(r.title for r in more) + "."
+            used += more
+        return compose.Composed(text, used)
+
+    def _routes_of(self, role: Role) -> list[AnyRecord]:
+        return [self.kb.records[r] for r in role.entry_routes[:3] if r in self.kb.records]
+
+    def _local(self, subject: list[AnyRecord], ranked: list[AnyRecord], borough: str | None,
+               level: compose.Level) -> compose.Composed:
+        programmes = [p for p in self.kb.programmes if borough is None or borough in p.boroughs]
+        role_ids = {r.id for r in subject if isinstance(r, Role)}
+        relevance = {r.id: i for i, r in enumerate(ranked)}
+        # Programmes leading to the asked-about job first, then borough-specific before pan-London.
+        programmes.sort(key=lambda p: (not role_ids & set(p.leads_to), p.status != "current",
+                                       len(p.boroughs) > 10, relevance.get(p.id, 999)))
+        chosen: list[Programme] = programmes[:3]
+        if not chosen:
+            return compose.Composed(NOT_FOUND_TEXT, [])
+        where = f"in {borough}" if borough else "in London"
+        intro = f"Help to get into health and care jobs {where}:"
+        body = "\n\n".join(compose.programme_text(p, level) for p in chosen)
+        return compose.Composed(f"{intro}\n\n{body}", list(chosen))
+
+    def _suggest(self, roles: list[Role], level: compose.Level) -> compose.Composed:
+        chosen = roles[:4]
+        if not chosen:
+            return compose.Composed(NOT_FOUND_TEXT, [])
+        lines = ["Jobs that could suit you:"]
+        for role in chosen:
+            start = compose.QUALIFICATION_LABELS[role.qualifications_needed].lower()
+            lines.append(f"- {role.title}: {compose.summary(role, 'first-steps' if level != 'standard' else 'simple')} "
+                         f"({start}).")
+        return compose.Composed("\n".join(lines), list(chosen))
+
+    def _general_pay(self) -> str:
+        table = self.kb.pay.table()
+        rows = [f"- Band {b.band}: from {compose.money(b.entry)} a year" for b in table.bands
+                if b.verified and b.band in ("2", "3", "4", "5", "6", "7")]
+        return "\n".join([f"NHS jobs are paid on Agenda for Change bands. Basic pay for {table.year} "
+                          "(England, full time):", *rows,
+                          "In London, the High Cost Area Supplement adds about 20% (inner London) or "
+                          "15% (outer London) of basic pay, within a set minimum and maximum."])
+
+    def _reply(self, text: str, used: list[AnyRecord], suggestions: list[str], u: Understanding,
+               in_scope: bool) -> ChatResponse:
+        unique: dict[str, AnyRecord] = {}
+        for record in used:
+            unique.setdefault(record.id, record)
+        sources = [SourcePublic(id=r.id, kind=r.kind, title=r.title, url=record_url(r.kind, r.id))
+                   for r in unique.values()]
+        if u.intent == "pay" and in_scope:
+            sources.append(SourcePublic(id="pay", kind="pay", title=f"NHS pay {self.kb.pay.current_year}",
+                                        url="/pay"))
+        return ChatResponse(answer=text, sources=sources, suggestions=suggestions[:4],
+                            in_scope=in_scope, intent=u.intent)

@@ -1,0 +1,102 @@
+"""The `pathways` command: ingest | serve | eval | bench."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from service.config import get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Pathways: careers information for health and social care jobs in London.")
+console = Console(stderr=True)
+
+
+@app.command()
+def ingest(
+    check: Annotated[bool, typer.Option("--check", help="Validate only; do not touch the index.")] = False,
+) -> None:
+    """Validate the knowledge files and (re)build the index. Exit 2 if any file is broken."""
+    from ingest.build import run_ingest
+    from ingest.load import KnowledgeError
+    from ingest.validate import validate
+
+    settings = get_settings()
+    if check:
+        knowledge, problems = validate(settings.knowledge_dir)
+        for problem in problems:
+            console.print(f"[red]✗[/red] {problem}", highlight=False)
+        if problems:
+            console.print(f"{len(problems)} problem(s) in the knowledge files.")
+            raise typer.Exit(2)
+        console.print(f"knowledge OK: {len(knowledge.roles)} roles, {len(knowledge.of_kind('route'))} "
+                      f"routes, {len(knowledge.of_kind('programme'))} programmes, "
+                      f"{len(knowledge.glossary.terms) if knowledge.glossary else 0} glossary terms")
+        return
+
+    from service.embeddings import load_embeddings
+
+    with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("embed", total=None)
+        try:
+            summary = run_ingest(settings, lambda: load_embeddings(0),
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+        except KnowledgeError as exc:
+            for problem in exc.problems:
+                console.print(f"[red]✗[/red] {problem}", highlight=False)
+            console.print("ingest stopped: the live index was not changed.")
+            raise typer.Exit(2) from None
+        except OSError as exc:
+            console.print(f"pathways ingest: cannot write the index under {settings.data_dir}: "
+                          f"{exc.strerror or exc}")
+            raise typer.Exit(1) from None
+    console.print(summary.line())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port.")] = None,
+) -> None:
+    """Serve the web chat and API (http://127.0.0.1:8000 by default)."""
+    import uvicorn
+
+    from service.embeddings import model_path
+
+    settings = get_settings()
+    model_path()  # fail now, in one line, if the model package is missing
+    uvicorn.run("service.main:app", factory=True, host=host or settings.host, port=port or settings.port,
+                log_level=settings.log_level)
+
+
+@app.command("eval")
+def run_eval(
+    gate: Annotated[bool, typer.Option("--gate", help="Exit 1 if a quality gate fails.")] = False,
+    questions: Annotated[Path, typer.Option(help="Folder of question files.")] = Path("evals/questions"),
+    out: Annotated[Path, typer.Option(help="Where to write results.")] = Path("evals/results/latest.json"),
+) -> None:
+    """Run the gold questions through the real retriever and assistant; print recall and MRR."""
+    from evals.run import main as eval_main
+
+    sys.exit(eval_main(get_settings(), questions, out, gate))
+
+
+@app.command()
+def bench(
+    requests: Annotated[int, typer.Option(help="Chat requests per concurrency level.")] = 200,
+    out: Annotated[Path, typer.Option(help="Where to write results.")] = Path("evals/results/bench.json"),
+) -> None:
+    """Start a server on loopback and measure chat latency, throughput, cold start and memory."""
+    from evals.bench import main as bench_main
+
+    sys.exit(bench_main(get_settings(), requests, out))
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,30 @@
+"""Settings, read from the environment (prefix PATHWAYS_) and an optional .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PATHWAYS_", env_file=".env", extra="ignore")
+
+    knowledge_dir: Path = Field(Path("knowledge"), description="Folder of knowledge YAML files.")
+    data_dir: Path = Field(Path("data"), description="Where the embedded Chroma index lives.")
+    chroma_url: str | None = Field(
+        None, description="Chroma server URL (http://host:port); unset uses the embedded store.")
+    collection_prefix: str = Field("pathways", description="Prefix of the Chroma collection names.")
+    top_k: int = Field(5, ge=1, le=20, description="Records used to compose an answer.")
+    host: str = Field("127.0.0.1", description="Address `pathways serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `pathways serve` listens on.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level.")
+    query_cache_size: int = Field(2048, ge=0, description="Query embeddings kept in memory.")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,115 @@
+"""Understand a question without an LLM: what is asked, about which borough, and whether it is ours."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from service.schema import BOROUGHS
+
+Intent = Literal["emergency", "out-of-scope", "greeting", "define", "pay", "entry", "local",
+                 "compare", "progression", "suggest", "about"]
+
+_EMERGENCY = re.compile(
+    r"chest pain|can'?t breathe|cannot breathe|not breathing|struggling to breathe|overdose|"
+    r"suicid|kill (my|him|her)self|end my life|want to die|self[- ]?harm|hurt myself|"
+    r"bleeding (a lot|heavily|badly)|won'?t stop bleeding|unconscious|collapsed|heart attack|"
+    r"\bstroke\b|seizure|having a fit|choking|allergic reaction|anaphyla|"
+    r"\b(i|my \w+) (have|has|got) (a )?(fever|rash|lump|pain|headache|temperature|infection|cough)|"
+    r"\bi feel (ill|sick|unwell|dizzy)|symptom|diagnos|what (medicine|tablets?|pills?) should|"
+    r"should i (take|see a doctor)|medical advice|ambulance now|call an ambulance", re.I)
+_GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|salaam|hiya|thanks?|"
+                       r"thank you)[\s!.,]*$", re.I)
+_PAY = re.compile(r"\b(pay|paid|salary|salaries|earn|earning|wage|wages|money|how much|income|"
+                  r"per hour|an hour|a year|per year|hcas|weighting)\b|\bband \d|£", re.I)
+_ENTRY = re.compile(r"\b(become|becoming|get into|get in|qualification|qualifications|qualified|"
+                    r"requirements?|need to|do i need|entry|apply|applying|train|training|course|"
+                    r"degree|apprentice\w*|study|start|gcses?|a levels?|how can i be|how to be|"
+                    r"without experience|no experience)\b", re.I)
+_LOCAL = re.compile(r"\b(near me|nearby|local|in my area|my borough|where can i get help|"
+                    r"support|programme|program|academy|free course|free courses|job centre|"
+                    r"jobcentre|council|help me find|who can help)\b", re.I)
+_COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|difference between|better paid|"
+                      r"which is better)\b", re.I)
+_PROGRESS = re.compile(r"\b(progress|progression|career path|next step|move up|promotion|"
+                       r"after that|career ladder|where can it lead|senior)\b", re.I)
+_SUGGEST = re.compile(r"\b(what can i do|what jobs? can i|which jobs?|what jobs?|jobs? for me|"
+                      r"worked (as|in|at)|i was an? |i used to|my experience|suit me|i like|"
+                      r"i enjoy|i am good at|i'?m good at|no qualifications|without qualifications|"
+                      r"career change|change career|options)\b", re.I)
+_DEFINE = re.compile(r"^\s*(what('?s| is| are| does)( an?| the)?|meaning of|define|explain)\b", re.I)
+# Words that place a question inside health and care careers even when no record name matches.
+_DOMAIN = re.compile(
+    r"\b(job|jobs|work|career|careers|nhs|care|carer|caring|hospital|health|clinic|nurs\w*|doctor|"
+    r"patient|apprentice\w*|course|training|qualification\w*|volunteer\w*|band|salary|pay|"
+    r"employ\w*|vacanc\w*|interview|cv|application|ward|gp|surgery|therapy|therapist|social|"
+    r"ambulance|pharmac\w*|dental|dentist|lab|science|esol|english|degree|university|college|"
+    r"shift|role|roles|agenda for change|dbs|registration|register)\b", re.I)
+
+_BOROUGH_ALIASES = {b.lower(): b for b in BOROUGHS}
+_BOROUGH_ALIASES.update({
+    "hammersmith": "Hammersmith and Fulham", "fulham": "Hammersmith and Fulham",
+    "kensington": "Kensington and Chelsea", "chelsea": "Kensington and Chelsea",
+    "barking": "Barking and Dagenham", "dagenham": "Barking and Dagenham",
+    "kingston": "Kingston upon Thames", "richmond": "Richmond upon Thames",
+    "the city": "City of London", "tower hamlet": "Tower Hamlets", "waltham": "Waltham Forest",
+})
+_BOROUGH_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _BOROUGH_ALIASES), key=len,
+                                                    reverse=True)) + r")\b", re.I)
+_BAND_RE = re.compile(r"\bband\s*(\d[abcd]?)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Understanding:
+    intent: Intent
+    borough: str | None
+    band: str | None
+    in_domain: bool
+
+
+def find_borough(text: str) -> str | None:
+    match = _BOROUGH_RE.search(text)
+    return _BOROUGH_ALIASES[match.group(1).lower()] if match else None
+
+
+def understand(message: str, names_matched: bool) -> Understanding:
+    """Classify one message. ``names_matched`` says whether it names a known job, route or term."""
+    borough = find_borough(message)
+    band_match = _BAND_RE.search(message)
+    band = band_match.group(1).lower() if band_match else None
+    in_domain = (names_matched or band is not None or bool(_DOMAIN.search(message))
+                 or bool(_SUGGEST.search(message)) or bool(_LOCAL.search(message))
+                 or (borough is not None and re.search(r"\b(help|advice|find)\b", message, re.I) is not None))
+    intent: Intent
+    if _EMERGENCY.search(message):
+        intent = "emergency"
+    elif _GREETING.match(message):
+        intent = "greeting"
+    elif not in_domain:
+        intent = "out-of-scope"
+    elif _COMPARE.search(message):
+        intent = "compare"
+    elif _PAY.search(message):
+        intent = "pay"
+    elif _SUGGEST.search(message) and not names_matched:
+        intent = "suggest"
+    elif _PROGRESS.search(message):
+        intent = "progression"
+    elif _ENTRY.search(message):
+        intent = "entry"
+    elif borough or _LOCAL.search(message):
+        intent = "local"
+    elif _DEFINE.search(message) and not names_matched:
+        intent = "define"
+    else:
+        intent = "about"
+    return Understanding(intent, borough, band, in_domain)
+
+
+def is_follow_up(message: str) -> bool:
+    """Short questions that lean on what came before: "how much does it pay?", "and in Hackney?"."""
+    words = message.split()
+    return len(words) <= 9 and bool(re.search(
+        r"\b(it|that|this|they|them|there|the job|the role|one|same)\b|^(and|what about|how about)\b",
+        message, re.I))

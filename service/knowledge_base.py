@@ -1,0 +1,82 @@
+"""The records the service answers from, read back out of the active index (never from files)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from chromadb.api import ClientAPI
+from pydantic import TypeAdapter
+
+from service.index import IndexUnavailable, active_collection_name
+from service.schema import AnyRecord, Glossary, GlossaryTerm, Pay, Programme, Role, Route
+
+_RECORD = TypeAdapter(AnyRecord)
+
+
+@dataclass
+class ChunkRow:
+    id: str
+    text: str
+    kind: str
+    record_id: str
+    section: str
+
+
+@dataclass
+class KnowledgeBase:
+    collection: str
+    records: dict[str, AnyRecord]
+    terms: dict[str, GlossaryTerm]
+    pay: Pay
+    glossary: Glossary | None
+    chunks: list[ChunkRow] = field(default_factory=list)
+
+    def role(self, record_id: str) -> Role | None:
+        record = self.records.get(record_id)
+        return record if isinstance(record, Role) else None
+
+    @property
+    def roles(self) -> list[Role]:
+        return sorted((r for r in self.records.values() if isinstance(r, Role)), key=lambda r: r.title)
+
+    @property
+    def routes(self) -> list[Route]:
+        return sorted((r for r in self.records.values() if isinstance(r, Route)), key=lambda r: r.title)
+
+    @property
+    def programmes(self) -> list[Programme]:
+        return sorted((r for r in self.records.values() if isinstance(r, Programme)),
+                      key=lambda r: r.title)
+
+
+def load_knowledge_base(client: ClientAPI, prefix: str) -> KnowledgeBase:
+    name = active_collection_name(client, prefix)
+    if name is None:
+        raise IndexUnavailable("no index yet: run `pathways ingest`")
+    got = client.get_collection(name, embedding_function=None).get(include=["documents", "metadatas"])
+    records: dict[str, AnyRecord] = {}
+    terms: dict[str, GlossaryTerm] = {}
+    pay: Pay | None = None
+    glossary_meta: dict | None = None
+    chunks: list[ChunkRow] = []
+    for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+        kind, rid = str(meta["kind"]), str(meta["record_id"])
+        chunks.append(ChunkRow(cid, text, kind, rid, str(meta["section"])))
+        payload = meta.get("record")
+        if not payload:
+            continue
+        if kind == "term":
+            terms[rid] = GlossaryTerm.model_validate_json(str(payload))
+        elif kind == "pay":
+            data = json.loads(str(payload))
+            pay = Pay.model_validate(data["pay"])
+            glossary_meta = data.get("glossary_meta")
+        else:
+            records[rid] = _RECORD.validate_json(str(payload))
+    if pay is None:
+        raise IndexUnavailable(f"index {name} has no pay data: re-run `pathways ingest`")
+    glossary = None
+    if terms and glossary_meta:
+        glossary = Glossary.model_validate({**glossary_meta, "terms": list(terms.values())})
+    return KnowledgeBase(name, records, terms, pay, glossary, chunks)

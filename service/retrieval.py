@@ -1,0 +1,160 @@
+"""Hybrid retrieval: dense (MiniLM via langchain's Chroma store) + BM25 + title matching, fused by rank.
+
+Each retriever ranks records (not chunks), and reciprocal rank fusion combines them, so a record
+that several methods agree on rises. Title matching catches names, abbreviations and misspellings
+("fisiotherapist", "HCA", "ODP") that embeddings alone miss.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+from rank_bm25 import BM25Okapi
+from rapidfuzz import fuzz, process
+
+from service.knowledge_base import KnowledgeBase
+
+RRF_K = 60
+CANDIDATES = 30
+STOPWORDS = frozenset("""a an and are as at be but by can could do does did for from get go got had has
+have how i i'm if in into is it its me my no not of on or so than that the their them then there
+these they this to too up us was we were what when where which who why will with would you your
+im ive id dont want wanna need job jobs work working nhs please tell about any some much many""".split())
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def tokens(text: str) -> list[str]:
+    out = []
+    for word in _WORD.findall(text.lower()):
+        if word in STOPWORDS:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        out.append(word)
+    return out
+
+
+@dataclass
+class Hit:
+    record_id: str
+    kind: str
+    score: float
+    why: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TitleMatch:
+    record_id: str
+    name: str
+    score: float
+
+
+class TitleIndex:
+    """Names and other names of every record, matched exactly or fuzzily against query phrases."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.names: list[str] = []
+        self.owner: list[str] = []
+        for record in kb.records.values():
+            for name in [record.title, *record.other_titles]:
+                self.names.append(self._norm(name))
+                self.owner.append(record.id)
+
+    @staticmethod
+    def _norm(text: str) -> str:
+        return " ".join(_WORD.findall(text.lower()))
+
+    def match(self, query: str, limit: int = 8) -> list[TitleMatch]:
+        q = self._norm(query)
+        words = q.split()
+        best: dict[str, TitleMatch] = {}
+
+        def keep(rid: str, name: str, score: float) -> None:
+            if rid not in best or score > best[rid].score:
+                best[rid] = TitleMatch(rid, name, score)
+
+        padded = f" {q} "
+        for name, rid in zip(self.names, self.owner, strict=True):
+            if name and f" {name} " in padded:
+                # Longer names are more specific: "mental health nurse" beats "nurse".
+                keep(rid, name, 100.0 + len(name.split()))
+        grams = {" ".join(words[i:i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)}
+        grams = {g for g in grams if len(g) >= 5 and g not in STOPWORDS}
+        for gram in grams:
+            for name, score, idx in process.extract(gram, self.names, scorer=fuzz.ratio, limit=3,
+                                                    score_cutoff=86):
+                keep(self.owner[idx], name, score)
+        return sorted(best.values(), key=lambda m: -m.score)[:limit]
+
+
+class HybridRetriever:
+    def __init__(self, kb: KnowledgeBase, store: Chroma):
+        self.kb = kb
+        self.store = store
+        self.titles = TitleIndex(kb)
+        self._rows = kb.chunks
+        self._bm25 = BM25Okapi([tokens(row.text) for row in self._rows])
+
+    def dense(self, query: str, kinds: Iterable[str] | None = None, k: int = CANDIDATES) -> list[str]:
+        kinds = list(kinds or [])
+        where = None
+        if len(kinds) == 1:
+            where = {"kind": kinds[0]}
+        elif kinds:
+            where = {"kind": {"$in": kinds}}
+        docs = self.store.similarity_search_with_score(query, k=k, filter=where)
+        return _dedupe(str(doc.metadata["record_id"]) for doc, _ in docs)
+
+    def bm25(self, query: str, kinds: Iterable[str] | None = None, k: int = CANDIDATES) -> list[str]:
+        toks = tokens(query)
+        if not toks:
+            return []
+        scores = self._bm25.get_scores(toks)
+        allowed = set(kinds or [])
+        order = sorted(range(len(scores)), key=lambda i: -scores[i])
+        ids = (self._rows[i].record_id for i in order[: k * 4]
+               if scores[i] > 0 and (not allowed or self._rows[i].kind in allowed))
+        return _dedupe(ids)[:k]
+
+    def title(self, query: str, kinds: Iterable[str] | None = None) -> list[str]:
+        allowed = set(kinds or [])
+        return [m.record_id for m in self.titles.match(query)
+                if not allowed or self.kb.records[m.record_id].kind in allowed]
+
+    def search(self, query: str, k: int = 5, kinds: Iterable[str] | None = None,
+               use_title: bool = True, use_bm25: bool = True, use_dense: bool = True) -> list[Hit]:
+        kinds = list(kinds or [])
+        lists: list[tuple[str, list[str], float]] = []
+        if use_dense:
+            lists.append(("meaning", self.dense(query, kinds), 1.0))
+        if use_bm25:
+            lists.append(("words", self.bm25(query, kinds), 1.0))
+        if use_title:
+            # A named job is the strongest signal we have; weight it above the other two.
+            lists.append(("name", self.title(query, kinds), 3.0))
+        return fuse(lists, self.kb, k)
+
+
+def _dedupe(ids: Iterable[str]) -> list[str]:
+    seen: dict[str, None] = {}
+    for rid in ids:
+        seen.setdefault(rid, None)
+    return list(seen)
+
+
+def fuse(lists: list[tuple[str, list[str], float]], kb: KnowledgeBase, k: int) -> list[Hit]:
+    """Reciprocal rank fusion of ranked record-id lists."""
+    hits: dict[str, Hit] = {}
+    for label, ids, weight in lists:
+        for rank, rid in enumerate(ids):
+            record = kb.records.get(rid)
+            if record is None:
+                continue
+            hit = hits.setdefault(rid, Hit(rid, record.kind, 0.0))
+            hit.score += weight / (RRF_K + rank + 1)
+            hit.why.append(f"{label}#{rank + 1}")
+    return sorted(hits.values(), key=lambda h: -h.score)[:k]

@@ -1,0 +1,63 @@
+"""What the running app holds: the knowledge base, retriever and assistant, built once in the background."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from langchain_chroma import Chroma
+
+from service.chat import ChatService
+from service.config import Settings
+from service.embeddings import CachedEmbeddings, load_embeddings
+from service.index import IndexUnavailable, make_client
+from service.knowledge_base import KnowledgeBase, load_knowledge_base
+from service.retrieval import HybridRetriever
+
+log = logging.getLogger("pathways")
+
+
+@dataclass
+class Ready:
+    kb: KnowledgeBase
+    retriever: HybridRetriever
+    chat: ChatService
+    embeddings: CachedEmbeddings
+
+
+class AppState:
+    """Loads in a thread so /healthz answers at once and /readyz says 503 until the index is in."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.ready: Ready | None = None
+        self.error: str | None = None
+        self.started = time.monotonic()
+        self.ready_after: float | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        threading.Thread(target=self.load, name="pathways-load", daemon=True).start()
+
+    def load(self, embeddings: CachedEmbeddings | None = None) -> None:
+        try:
+            embeddings = embeddings or load_embeddings(self.settings.query_cache_size)
+            client = make_client(self.settings)
+            kb = load_knowledge_base(client, self.settings.collection_prefix)
+            store = Chroma(client=client, collection_name=kb.collection, embedding_function=embeddings)
+            retriever = HybridRetriever(kb, store)
+            with self._lock:
+                self.ready = Ready(kb, retriever, ChatService(kb, retriever, self.settings.top_k),
+                                   embeddings)
+                self.error = None
+                self.ready_after = time.monotonic() - self.started
+            log.info("ready: %s records from %s in %.1fs", len(kb.records), kb.collection,
+                     self.ready_after)
+        except IndexUnavailable as exc:
+            self.error = str(exc)
+            log.error("not ready: %s", exc)
+        except Exception as exc:  # keep serving /healthz and a clear /readyz message
+            self.error = f"could not load the index: {exc}"
+            log.exception("not ready")
