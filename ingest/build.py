@@ -45,12 +45,12 @@ def _batches(items: Sequence[Chunk], size: int = BATCH) -> Iterator[Sequence[Chu
         yield items[start:start + size]
 
 
-def _previous(client: ClientAPI, name: str | None) -> dict[str, tuple[str, list[float]]]:
-    """Chunk id -> (content hash, embedding) from the active collection, to reuse unchanged work."""
+def _previous(client: ClientAPI, name: str | None) -> dict[str, tuple[str, str, list[float]]]:
+    """Chunk id -> (text hash, payload hash, embedding) from the active collection, for reuse."""
     if name is None:
         return {}
     got = client.get_collection(name, embedding_function=None).get(include=["metadatas", "embeddings"])
-    return {cid: (str(meta.get("hash", "")), list(emb))
+    return {cid: (str(meta.get("hash", "")), str(meta.get("payload_hash", "")), list(emb))
             for cid, meta, emb in zip(got["ids"], got["metadatas"], got["embeddings"], strict=True)}
 
 
@@ -80,14 +80,14 @@ def run_ingest(
     active = active_collection_name(client, prefix)
     previous = _previous(client, active)
 
-    wanted = {c.id: str(c.metadata["hash"]) for c in chunks}
-    if active and wanted == {cid: h for cid, (h, _) in previous.items()}:
+    wanted = {c.id: (str(c.metadata["hash"]), str(c.metadata["payload_hash"])) for c in chunks}
+    if active and wanted == {cid: (h, p) for cid, (h, p, _) in previous.items()}:
         return IngestSummary(len(knowledge.records), len(chunks), 0, len(chunks), 0,
                              time.perf_counter() - started, active, changed=False)
 
     fresh = [c for c in chunks if previous.get(c.id, ("",))[0] != c.metadata["hash"]]
-    vectors: dict[str, list[float]] = {cid: emb for cid, (h, emb) in previous.items()
-                                      if wanted.get(cid) == h}
+    vectors: dict[str, list[float]] = {cid: emb for cid, (h, _, emb) in previous.items()
+                                      if wanted.get(cid, ("",))[0] == h}
     if fresh:
         embedder = embedder_factory()
         done = 0

@@ -11,7 +11,7 @@ from service.schema import FAMILY_LABELS, QUALIFICATION_LABELS, Programme, Role,
 
 # Every chunk carries these metadata keys; the service reads the same names.
 META_KEYS = ("kind", "record_id", "title", "section", "family", "band_low", "band_high", "boroughs",
-             "url", "hash")
+             "url", "hash", "payload_hash")
 
 
 @dataclass(frozen=True)
@@ -21,8 +21,14 @@ class Chunk:
     metadata: dict[str, str | int | float | bool]
 
 
-def _hash(text: str, payload: str = "") -> str:
-    return hashlib.sha256((text + "\x00" + payload).encode()).hexdigest()[:16]
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _hashes(text: str, payload: str = "") -> dict[str, str]:
+    """``hash`` covers the embedded text (re-embed when it changes); ``payload_hash`` covers the
+    stored record, which can change without any need to re-embed."""
+    return {"hash": _hash(text), "payload_hash": _hash(payload)}
 
 
 def _titles(ids: list[str], k: Knowledge) -> str:
@@ -91,7 +97,7 @@ def build_chunks(k: Knowledge) -> list[Chunk]:
             # index it serves, not from files that may have changed since.
             if section == "overview":
                 meta["record"] = payload
-            meta["hash"] = _hash(" ".join(text.split()), payload if section == "overview" else "")
+            meta.update(_hashes(" ".join(text.split()), payload if section == "overview" else ""))
             chunks.append(Chunk(f"{record.kind}:{record.id}:{section}", " ".join(text.split()), meta))
     if k.glossary is not None:
         for term in k.glossary.terms:
@@ -101,7 +107,7 @@ def build_chunks(k: Knowledge) -> list[Chunk]:
             chunks.append(Chunk(f"term:{slug}:overview", " ".join(text.split()), {
                 "kind": "term", "record_id": slug, "title": term.term, "section": "overview",
                 "url": f"/glossary#{slug}", "family": "", "boroughs": "", "band_low": "",
-                "band_high": "", "record": payload, "hash": _hash(text, payload)}))
+                "band_high": "", "record": payload, **_hashes(" ".join(text.split()), payload)}))
     if k.pay is not None:
         text = ("NHS pay: Agenda for Change bands, salary, London weighting and the High Cost Area "
                 "Supplement; London Living Wage, minimum wage, apprentice pay and care worker pay.")
@@ -111,5 +117,5 @@ def build_chunks(k: Knowledge) -> list[Chunk]:
         chunks.append(Chunk("pay:pay:overview", text, {
             "kind": "pay", "record_id": "pay", "title": "Pay in the NHS and care in London",
             "section": "overview", "url": "/pay", "family": "", "boroughs": "", "band_low": "",
-            "band_high": "", "record": payload, "hash": _hash(text, payload)}))
+            "band_high": "", "record": payload, **_hashes(" ".join(text.split()), payload)}))
     return chunks

@@ -60,6 +60,10 @@ class ChatService:
 
     # -- answering ------------------------------------------------------------------------------
     def answer(self, req: ChatRequest) -> ChatResponse:
+        return self.answer_ranked(req)[0]
+
+    def answer_ranked(self, req: ChatRequest) -> tuple[ChatResponse, list[str]]:
+        """The answer, plus every record considered in rank order (what evals score)."""
         message = req.message
         named = self.named_records(message)
         u = understand(message, bool(named))
@@ -71,18 +75,19 @@ class ChatService:
                 u = understand(message + " " + subject[0].title, True)
         borough = u.borough or req.borough
         if u.intent == "emergency":
-            return self._reply(EMERGENCY_TEXT, [], ["What jobs are there in a hospital?"], u, False)
+            return self._reply(EMERGENCY_TEXT, [], ["What jobs are there in a hospital?"], u, False), []
         if u.intent == "out-of-scope":
-            return self._reply(SCOPE_TEXT, [], compose.suggestions_for(None, borough), u, False)
+            return self._reply(SCOPE_TEXT, [], compose.suggestions_for(None, borough), u, False), []
         if u.intent == "greeting":
-            return self._reply(GREETING_TEXT, [], compose.suggestions_for(None, borough), u, True)
+            return self._reply(GREETING_TEXT, [], compose.suggestions_for(None, borough), u, True), []
 
         query = message if named or not subject else f"{message} {subject[0].title}"
         hits = self.retriever.search(query, k=self.top_k)
         composed = self._compose(u, message, subject, hits, borough, req.level)
         first = composed.used[0] if composed.used else None
         suggestions = composed.suggestions or compose.suggestions_for(first, borough)
-        return self._reply(composed.text, composed.used, suggestions, u, True)
+        ranked = [r.id for r in composed.used] + [r.id for r in subject] + [h.record_id for h in hits]
+        return self._reply(composed.text, composed.used, suggestions, u, True), list(dict.fromkeys(ranked))
 
     def _compose(self, u: Understanding, message: str, subject: list[AnyRecord], hits: list[Hit],
                  borough: str | None, level: compose.Level) -> compose.Composed:

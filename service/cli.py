@@ -60,6 +60,22 @@ def ingest(
 
 
 @app.command()
+def coverage() -> None:
+    """Regenerate knowledge/COVERAGE.md (counts by family, band, borough, ICS, group; gaps)."""
+    from ingest.coverage import write_coverage
+    from ingest.load import load_knowledge
+
+    settings = get_settings()
+    knowledge, problems = load_knowledge(settings.knowledge_dir)
+    if problems:
+        console.print(f"{len(problems)} problem(s); run `pathways ingest --check` first")
+        raise typer.Exit(2)
+    path = settings.knowledge_dir / "COVERAGE.md"
+    write_coverage(knowledge, path)
+    console.print(f"wrote {path}")
+
+
+@app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address.")] = None,
     port: Annotated[int | None, typer.Option(help="Port.")] = None,

@@ -1,0 +1,122 @@
+"""`pathways bench`: a real server on loopback, real HTTP load; medians and percentiles, not one-offs."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+from service.config import Settings
+
+QUESTIONS = [
+    "what does a porter do", "how do I become a healthcare assistant", "how much does a nurse earn in London",
+    "fisiotherapist", "jobs with no qualifications", "I worked in a shop what can I do",
+    "help finding work in Hackney", "what is a DBS check", "how do I become a paramedic",
+    "care worker pay", "what is an apprenticeship", "pharmacy technician training",
+]
+console = Console()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _load(base: str, concurrency: int, total: int) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = 0
+
+    def one(i: int, client: httpx.Client) -> None:
+        nonlocal errors
+        t = time.perf_counter()
+        r = client.post(f"{base}/api/chat", json={"message": QUESTIONS[i % len(QUESTIONS)]})
+        latencies.append((time.perf_counter() - t) * 1000)
+        if r.status_code != 200:
+            errors += 1
+
+    with httpx.Client(timeout=30, limits=httpx.Limits(max_connections=concurrency)) as client:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(concurrency) as pool:
+            list(pool.map(lambda i: one(i, client), range(total)))
+        wall = time.perf_counter() - started
+    return {"concurrency": concurrency, "requests": total, "errors": errors,
+            "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(_pct(latencies, 0.95), 1),
+            "p99_ms": round(_pct(latencies, 0.99), 1), "rps": round(total / wall, 1)}
+
+
+def _ingest_times(settings: Settings) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "PATHWAYS_DATA_DIR": tmp, "PATHWAYS_KNOWLEDGE_DIR": str(settings.knowledge_dir)}
+        out = {}
+        for label in ("ingest_full_s", "ingest_no_change_s"):
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "service.cli", "ingest"], env=env, check=True,
+                           capture_output=True)
+            out[label] = round(time.perf_counter() - t, 2)
+        return out
+
+
+def main(settings: Settings, requests: int, out: Path) -> int:
+    port = _free_port()
+    env = {**os.environ, "PATHWAYS_PORT": str(port), "PATHWAYS_LOG_LEVEL": "warning"}
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    server = subprocess.Popen([sys.executable, "-m", "service.cli", "serve"], env=env)
+    try:
+        ready = None
+        while time.perf_counter() - started < 120:
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    ready = time.perf_counter() - started
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        if ready is None:
+            console.print("bench: the server never became ready (has `pathways ingest` run?)")
+            return 1
+        _load(base, 4, 48)  # warm-up, not reported
+        levels = [_load(base, c, requests) for c in (1, 8, 32)]
+        rss = _rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(10)
+    result = {"cold_start_s": round(ready, 2), "rss_mb": round(rss, 1), "levels": levels,
+              **_ingest_times(settings), "cpu_count": os.cpu_count()}
+    table = Table(title="Chat latency over HTTP on loopback")
+    for col in ("concurrency", "requests", "errors", "p50_ms", "p95_ms", "p99_ms", "rps"):
+        table.add_column(col, justify="right")
+    for row in levels:
+        table.add_row(*(str(row[c]) for c in ("concurrency", "requests", "errors", "p50_ms", "p95_ms",
+                                               "p99_ms", "rps")))
+    console.print(table)
+    console.print(f"cold start to ready {result['cold_start_s']} s · RSS {result['rss_mb']} MB · "
+                  f"full ingest {result['ingest_full_s']} s · no-change ingest "
+                  f"{result['ingest_no_change_s']} s")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1))
+    return 0

@@ -1,0 +1,109 @@
+"""`pathways eval`: score the real assistant on the gold questions (recall@k, MRR, scope handling)."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from service.config import Settings
+from service.models import ChatRequest, ChatTurn
+from service.state import AppState
+
+GATES = {"recall@5": 0.90}
+NO_ANSWER = {"out-of-scope", "emergency"}
+console = Console()
+
+
+def load_questions(folder: Path) -> list[dict]:
+    questions: list[dict] = []
+    for path in sorted(folder.glob("*.yaml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            item["file"] = path.name
+            questions.append(item)
+    ids = [q["id"] for q in questions]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise SystemExit(f"duplicate question ids: {sorted(dupes)}")
+    return questions
+
+
+def score(ranked: list[str], expected: list[str]) -> dict[str, float]:
+    out = {f"recall@{k}": len(set(ranked[:k]) & set(expected)) / len(expected) for k in (1, 3, 5)}
+    first = next((i for i, rid in enumerate(ranked) if rid in expected), None)
+    out["mrr"] = 0.0 if first is None else 1.0 / (first + 1)
+    return out
+
+
+def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
+    state = AppState(settings)
+    state.load()
+    if state.ready is None:
+        console.print(f"eval: {state.error}")
+        return 1
+    chat = state.ready.chat
+    known = set(state.ready.kb.records)
+    questions = load_questions(folder)
+    per_cat: dict[str, list[dict[str, float]]] = defaultdict(list)
+    scope_ok: dict[str, list[bool]] = defaultdict(list)
+    rows, unknown = [], []
+    started = time.perf_counter()
+    for q in questions:
+        history = [ChatTurn(**t) for t in q.get("history", [])]
+        response, ranked = chat.answer_ranked(ChatRequest(message=q["question"], history=history,
+                                                          borough=q.get("borough")))
+        cat = q["category"]
+        row = {"id": q["id"], "question": q["question"], "category": cat, "expected": q.get("expected", []),
+               "ranked": ranked[:5], "intent": response.intent, "answer": response.answer}
+        if cat in NO_ANSWER:
+            ok = not response.in_scope and (cat != "emergency" or response.intent == "emergency")
+            scope_ok[cat].append(ok)
+            row["pass"] = ok
+        else:
+            missing = [e for e in q["expected"] if e not in known]
+            if missing:
+                unknown.append((q["id"], missing))
+            s = score(ranked, q["expected"])
+            per_cat[cat].append(s)
+            per_cat["overall"].append(s)
+            row.update(s)
+        rows.append(row)
+    seconds = time.perf_counter() - started
+
+    def mean(items: list[dict[str, float]], key: str) -> float:
+        return sum(i[key] for i in items) / len(items) if items else 0.0
+
+    table = Table(title=f"Retrieval on {len(questions)} questions")
+    for col in ("category", "n", "recall@1", "recall@3", "recall@5", "MRR"):
+        table.add_column(col, justify="right" if col != "category" else "left")
+    summary: dict[str, dict[str, float]] = {}
+    for cat in sorted(per_cat, key=lambda c: (c == "overall", c)):
+        items = per_cat[cat]
+        summary[cat] = {k: round(mean(items, k), 3) for k in ("recall@1", "recall@3", "recall@5", "mrr")}
+        summary[cat]["n"] = len(items)
+        table.add_row(cat, str(len(items)), *(f"{summary[cat][k]:.3f}" for k in
+                                               ("recall@1", "recall@3", "recall@5", "mrr")))
+    console.print(table)
+    scope = {cat: round(sum(v) / len(v), 3) for cat, v in scope_ok.items()}
+    for cat, share in scope.items():
+        console.print(f"{cat}: {share:.0%} handled correctly ({len(scope_ok[cat])} questions)")
+    if unknown:
+        console.print(f"[yellow]questions expecting unknown record ids:[/yellow] {unknown}")
+    console.print(f"{len(questions)} questions in {seconds:.1f} s")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"summary": summary, "scope": scope, "questions": len(questions),
+                               "collection": state.ready.kb.collection, "rows": rows}, indent=1))
+    failed = [f"{k} {summary.get('overall', {}).get(k, 0):.3f} < {v}" for k, v in GATES.items()
+              if summary.get("overall", {}).get(k, 0) < v]
+    failed += [f"{cat} handling {share:.0%} < 100%" for cat, share in scope.items() if share < 1.0]
+    if unknown:
+        failed.append("questions expect record ids that do not exist")
+    if gate and failed:
+        console.print("[red]eval gate failed:[/red] " + "; ".join(failed))
+        return 1
+    return 0

@@ -1,0 +1,90 @@
+"""How the assistant behaves on the real knowledge base, category by category."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import ask
+
+
+def ids(body: dict) -> list[str]:
+    return [s["id"] for s in body["sources"]]
+
+
+def test_what_is_a_role_cites_it(client: TestClient):
+    body = ask(client, "what does a hospital porter actually do")
+    assert ids(body)[0] == "porter" and "Porter" in body["answer"]
+
+
+def test_misspelling_and_casual_phrasing(client: TestClient):
+    assert ids(ask(client, "fisiotherapist"))[0] == "physiotherapist"
+    assert ids(ask(client, "wat do u need to be a midwfe"))[0] == "midwife"
+    assert ids(ask(client, "how do i become a HCA"))[0] == "healthcare-support-worker"
+
+
+def test_pay_answer_states_year_and_london_supplement(client: TestClient):
+    body = ask(client, "how much does a porter earn in Hackney")
+    assert ids(body)[0] == "porter"
+    assert "2026/27" in body["answer"] and "£25,272" in body["answer"]
+    assert "inner London" in body["answer"]
+
+
+def test_pay_for_social_care_uses_hourly_rates(client: TestClient):
+    body = ask(client, "how much do care workers get paid")
+    assert ids(body)[0] == "care-worker"
+    assert "not paid on the NHS Agenda for Change" in body["answer"]
+    assert re.search(r"£\d+\.\d\d an hour", body["answer"])
+
+
+def test_follow_up_uses_history(client: TestClient):
+    history = [{"role": "user", "content": "what does a porter do"},
+               {"role": "assistant", "content": "A porter moves patients and equipment."}]
+    body = ask(client, "how much does it pay?", history=history)
+    assert ids(body)[0] == "porter" and body["intent"] == "pay"
+
+
+def test_entry_question_cites_routes(client: TestClient):
+    body = ask(client, "how can I become a nursing associate")
+    assert ids(body)[0] == "nursing-associate" and body["intent"] == "entry"
+    assert any(s["kind"] == "route" for s in body["sources"])
+
+
+def test_emergency_is_signposted_not_answered(client: TestClient):
+    body = ask(client, "I have chest pain and can't breathe")
+    assert body["in_scope"] is False and body["intent"] == "emergency"
+    assert "999" in body["answer"] and "111" in body["answer"] and body["sources"] == []
+
+
+def test_unrelated_question_is_out_of_scope(client: TestClient):
+    body = ask(client, "who won the football last night")
+    assert body["in_scope"] is False and body["intent"] == "out-of-scope" and body["sources"] == []
+
+
+def test_previous_job_suggests_entry_roles(client: TestClient):
+    body = ask(client, "I worked in a shop for 5 years - what can I do in the NHS?")
+    assert body["in_scope"] and body["intent"] == "suggest"
+    assert len(body["sources"]) >= 3 and all(s["kind"] == "role" for s in body["sources"])
+
+
+def test_local_help_is_in_the_borough(client: TestClient, real_state):
+    body = ask(client, "where can I get help finding care work in Enfield")
+    assert body["intent"] == "local" and body["sources"]
+    for source in body["sources"]:
+        assert "Enfield" in real_state.ready.kb.records[source["id"]].boroughs
+
+
+def test_simple_level_uses_simple_text(client: TestClient, real_state):
+    body = ask(client, "what is a porter", level="simple")
+    assert real_state.ready.kb.records["porter"].summary_simple in body["answer"]
+
+
+def test_glossary_question(client: TestClient):
+    body = ask(client, "what is a DBS check?")
+    assert "DBS" in body["answer"] and body["in_scope"]
+
+
+def test_html_in_question_is_just_text(client: TestClient):
+    body = ask(client, "<script>alert(1)</script> porter")
+    assert "<script>" not in body["answer"]
