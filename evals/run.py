@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rich.console import Console
 from rich.table import Table
 
@@ -20,10 +21,26 @@ NO_ANSWER = {"out-of-scope", "emergency"}
 console = Console()
 
 
+class Question(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    question: str = Field(min_length=1, max_length=2000)
+    expected: list[str] = Field(default_factory=list)
+    category: str
+    history: list[ChatTurn] = Field(default_factory=list, max_length=20)
+    borough: str | None = None
+
+
 def load_questions(folder: Path) -> list[dict]:
     questions: list[dict] = []
     for path in sorted(folder.glob("*.yaml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            try:
+                Question.model_validate(item)
+            except ValidationError as exc:
+                raise SystemExit(f"{path}: question {item.get('id')}: {exc.errors()[0]['msg']} "
+                                 f"at {exc.errors()[0]['loc']}") from None
             item["file"] = path.name
             questions.append(item)
     ids = [q["id"] for q in questions]

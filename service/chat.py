@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from service import compose
@@ -27,6 +29,8 @@ GREETING_TEXT = (
     "Hello! I can tell you about jobs in the NHS and social care in London: what the work is, "
     "how to get in (often with no qualifications), pay, and local help. What would you like to know?"
 )
+QUAL_ORDER = ["none", "gcse", "level3", "degree", "postgraduate"]
+OURS_SIMILARITY = 0.5  # cosine; unrelated questions measured 0.13-0.44, ours 0.57-0.70
 NOT_FOUND_TEXT = "I couldn't find anything on that yet. Try naming a job, or ask which jobs need no qualifications."
 
 
@@ -41,22 +45,37 @@ class ChatService:
         return [self.kb.records[m.record_id] for m in self.retriever.titles.match(text)]
 
     def _from_history(self, history: list[ChatTurn]) -> list[AnyRecord]:
-        for turn in reversed(history):
-            named = self.named_records(turn.content)
-            if named:
-                return named[:2]
-        return []
+        # What the person asked about wins over words in our own earlier answers.
+        for speaker in ("user", "assistant"):
+            for turn in reversed(history):
+                if turn.role == speaker:
+                    named = self.named_records(turn.content)
+                    if named:
+                        return named[:2]
+        # Nothing named: the best match for the last question stands in ("reception at a GP").
+        last = next((t.content for t in reversed(history) if t.role == "user"), None)
+        hits = self.retriever.search(last, k=1) if last else []
+        return [self.kb.records[hits[0].record_id]] if hits else []
 
     def _term(self, message: str) -> GlossaryTerm | None:
-        text = message.lower()
-        best, best_score = None, 0.0
+        """The glossary term named in the question: whole words first, then the longest name, so
+        "Trac" never matches inside "contract"."""
+        text = f" {' '.join(re.findall(r'[a-z0-9&]+', message.lower()))} "
+        best, best_key = None, (0.0, 0)
         for term in self.kb.terms.values():
             for name in [term.term, *term.also]:
-                score = fuzz.partial_ratio(name.lower(), text) if len(name) > 3 else (
-                    100.0 if f" {name.lower()} " in f" {text} " else 0.0)
-                if score > best_score:
-                    best, best_score = term, score
-        return best if best_score >= 90 else None
+                norm = " ".join(re.findall(r"[a-z0-9&]+", name.lower()))
+                if not norm:
+                    continue
+                if f" {norm} " in text:
+                    key = (100.0, len(norm))
+                elif len(norm) > 5:
+                    key = (fuzz.partial_ratio(norm, text), len(norm))
+                else:
+                    continue
+                if key > best_key:
+                    best, best_key = term, key
+        return best if best_key[0] >= 90 else None
 
     # -- answering ------------------------------------------------------------------------------
     def answer(self, req: ChatRequest) -> ChatResponse:
@@ -73,6 +92,9 @@ class ChatService:
             subject = self._from_history(req.history)
             if subject:
                 u = understand(message + " " + subject[0].title, True)
+        if u.intent == "out-of-scope" and self.retriever.best_similarity(message) >= OURS_SIMILARITY:
+            # No career word, but the question sits close to our content ("people who do ECGs").
+            u = understand(message, True)
         borough = u.borough or req.borough
         if u.intent == "emergency":
             return self._reply(EMERGENCY_TEXT, [], ["What jobs are there in a hospital?"], u, False), []
@@ -110,15 +132,16 @@ class ChatService:
             chosen = chosen if len(chosen) >= 2 else roles[:2]
             return compose.Composed(compose.compare_text(kb, chosen), chosen)
         if u.intent == "local":
-            return self._local(subject, ranked, borough, level)
-        if u.intent == "suggest" and not subject:
-            return self._suggest(roles, level)
+            return self._local(message, subject, ranked, borough, level)
+        if u.intent == "suggest":
+            return self._suggest(message, roles, level)
         if top is None:
             return compose.Composed(NOT_FOUND_TEXT, [])
         if isinstance(top, Role) and u.intent == "entry":
             return compose.Composed(compose.role_entry(kb, top, level), [top, *self._routes_of(top)])
         if isinstance(top, Role) and u.intent == "progression":
-            return compose.Composed(compose.role_progression(kb, top), [top])
+            steps = [kb.records[r] for r in top.progression if r in kb.records]
+            return compose.Composed(compose.role_progression(kb, top), [top, *steps])
         text = compose.record_text(kb, top, level)
         used = [top]
         more = [r for r in ranked[1:3] if r.kind == top.kind]
@@ -130,31 +153,50 @@ class ChatService:
     def _routes_of(self, role: Role) -> list[AnyRecord]:
         return [self.kb.records[r] for r in role.entry_routes[:3] if r in self.kb.records]
 
-    def _local(self, subject: list[AnyRecord], ranked: list[AnyRecord], borough: str | None,
-               level: compose.Level) -> compose.Composed:
+    def _local(self, message: str, subject: list[AnyRecord], ranked: list[AnyRecord],
+               borough: str | None, level: compose.Level) -> compose.Composed:
         programmes = [p for p in self.kb.programmes if borough is None or borough in p.boroughs]
         role_ids = {r.id for r in subject if isinstance(r, Role)}
-        relevance = {r.id: i for i, r in enumerate(ranked)}
-        # Programmes leading to the asked-about job first, then borough-specific before pan-London.
-        programmes.sort(key=lambda p: (not role_ids & set(p.leads_to), p.status != "current",
-                                       len(p.boroughs) > 10, relevance.get(p.id, 999)))
+        hits = self.retriever.search(message, k=40, kinds=["programme"])
+        relevance = {h.record_id: i for i, h in enumerate(hits)}
+        # Programmes leading to the asked-about job first, then the closest to what was asked,
+        # then local before pan-London, then those known to be running.
+        programmes.sort(key=lambda p: (not role_ids & set(p.leads_to), relevance.get(p.id, 999),
+                                       len(p.boroughs) > 10, p.status != "current"))
         chosen: list[Programme] = programmes[:3]
         if not chosen:
             return compose.Composed(NOT_FOUND_TEXT, [])
         where = f"in {borough}" if borough else "in London"
         intro = f"Help to get into health and care jobs {where}:"
         body = "\n\n".join(compose.programme_text(p, level) for p in chosen)
-        return compose.Composed(f"{intro}\n\n{body}", list(chosen))
+        # A job named or strongly implied in the question is worth a pointer alongside local help.
+        jobs = [r for r in ranked[:3] if isinstance(r, Role)][:1]
+        if jobs:
+            body += f"\n\nAbout the job: {jobs[0].title}. {compose.summary(jobs[0], level)}"
+        return compose.Composed(f"{intro}\n\n{body}", [*chosen, *jobs])
 
-    def _suggest(self, roles: list[Role], level: compose.Level) -> compose.Composed:
-        chosen = roles[:4]
+    def _suggest(self, message: str, roles: list[Role], level: compose.Level) -> compose.Composed:
+        """Roles for someone's past job (from ``previous_jobs``), then by meaning; reasons shown."""
+        reasons: dict[str, str] = {}
+        by_id = {r.id: r for r in self.kb.roles}
+        meaning = {r.id: i for i, r in enumerate(roles)}
+        # Best match on the past job first; among equals, jobs that are easier to start and
+        # closer in meaning to the whole question.
+        matches = sorted(self.retriever.past_jobs.match(message, limit=40),
+                         key=lambda m: (-m[1], QUAL_ORDER.index(by_id[m[0]].qualifications_needed),
+                                        meaning.get(m[0], 999)))
+        for rid, _, job in matches:
+            reasons.setdefault(rid, f"suits people who have worked as a {job}")
+        chosen = [by_id[rid] for rid in reasons if rid in by_id][:5]
+        chosen += [r for r in roles if r not in chosen][: max(0, 5 - len(chosen))]
         if not chosen:
             return compose.Composed(NOT_FOUND_TEXT, [])
         lines = ["Jobs that could suit you:"]
         for role in chosen:
             start = compose.QUALIFICATION_LABELS[role.qualifications_needed].lower()
-            lines.append(f"- {role.title}: {compose.summary(role, 'first-steps' if level != 'standard' else 'simple')} "
-                         f"({start}).")
+            why = reasons.get(role.id)
+            lines.append(f"- {role.title}: {compose.summary(role, 'first-steps' if level != 'standard' else 'simple')}"
+                         f" ({start}{'; ' + why if why else ''}).")
         return compose.Composed("\n".join(lines), list(chosen))
 
     def _general_pay(self) -> str:

@@ -40,8 +40,8 @@ def pay_text(kb: KnowledgeBase, role: Role, borough: str | None = None) -> str:
     year = pay.current_year
     lines = band_lines(pay, role)
     if not lines:
-        parts = [f"{role.title}: this job is not paid on the NHS Agenda for Change bands."
-                 if role.afc_band is None else
+        parts = [f"{role.title}: we don't list an NHS Agenda for Change band for this job, because "
+                 "pay depends on the employer." if role.afc_band is None else
                  f"{role.title}: usually {role.afc_band.label()} on Agenda for Change."]
         for rate_id in role.pay_rates:
             rate = pay.rate(rate_id)
@@ -52,7 +52,7 @@ def pay_text(kb: KnowledgeBase, role: Role, borough: str | None = None) -> str:
         if role.pay_note:
             parts.append(role.pay_note)
         if len(parts) == 1:
-            parts.append("Pay depends on the employer, so check the job advert.")
+            parts.append("Check the pay on the job advert.")
         return "\n".join(parts)
     zone = zone_for(pay, borough)
     label = role.afc_band.label() if role.afc_band else ""
@@ -78,7 +78,7 @@ def pay_text(kb: KnowledgeBase, role: Role, borough: str | None = None) -> str:
 
 def role_about(kb: KnowledgeBase, role: Role, level: Level) -> str:
     n = 3 if level != "standard" else 5
-    band = role.afc_band.label() if role.afc_band else "not on Agenda for Change"
+    band = role.afc_band.label() if role.afc_band else "set by the employer"
     text = [f"{role.title}", summary(role, level), "What you do:", _bullets(role.tasks, n),
             f"Qualifications to start: {QUALIFICATION_LABELS[role.qualifications_needed]}. "
             f"Pay: {band} ({kb.pay.current_year})."]
@@ -152,7 +152,7 @@ def compare_text(kb: KnowledgeBase, roles: list[Role]) -> str:
     for role in roles[:3]:
         lines = band_lines(kb.pay, role)
         pay = (f"{role.afc_band.label()}, from {money(lines[0].entry)} a year basic ({kb.pay.current_year})"
-               if role.afc_band and lines else "not on Agenda for Change")
+               if role.afc_band and lines else "set by the employer")
         parts.append(f"- {role.title}: {QUALIFICATION_LABELS[role.qualifications_needed].lower()}; "
                      f"training: {role.training_time or 'on the job'}; pay: {pay}.")
     return "\n".join(parts)

@@ -35,9 +35,14 @@ _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|difference between|be
 _PROGRESS = re.compile(r"\b(progress|progression|career path|next step|move up|promotion|"
                        r"after that|career ladder|where can it lead|senior)\b", re.I)
 _SUGGEST = re.compile(r"\b(what can i do|what jobs? can i|which jobs?|what jobs?|jobs? for me|"
-                      r"worked (as|in|at)|i was an? |i used to|my experience|suit me|i like|"
-                      r"i enjoy|i am good at|i'?m good at|no qualifications|without qualifications|"
-                      r"career change|change career|options)\b", re.I)
+                      r"suit me|i like|i enjoy|i am good at|i'?m good at|no qualifications|"
+                      r"without qualifications|career change|change career|options)\b", re.I)
+# Talk of a past job: suggestions should build on it even when the old job shares a name with ours.
+_PAST = re.compile(r"\b(worked (as|in|at|for)|i was an? |i used to|used to (be|work)|i'?ve been an? |"
+                   r"years? (as|in) an? |my experience|experience (as|in) an? |background in|"
+                   r"former|ex-|retired)", re.I)
+_TARGET = re.compile(r"\b(can i (be|become|get|do|work as)|could i (be|become)|become|becoming|"
+                     r"get (a|an|into)|how (do|can) i|want to be)\b", re.I)
 _DEFINE = re.compile(r"^\s*(what('?s| is| are| does)( an?| the)?|meaning of|define|explain)\b", re.I)
 # Words that place a question inside health and care careers even when no record name matches.
 _DOMAIN = re.compile(
@@ -45,7 +50,8 @@ _DOMAIN = re.compile(
     r"patient|apprentice\w*|course|training|qualification\w*|volunteer\w*|band|salary|pay|"
     r"employ\w*|vacanc\w*|interview|cv|application|ward|gp|surgery|therapy|therapist|social|"
     r"ambulance|pharmac\w*|dental|dentist|lab|science|esol|english|degree|university|college|"
-    r"shift|role|roles|agenda for change|dbs|registration|register)\b", re.I)
+    r"shift|role|roles|agenda for change|dbs|registration|register|ics|icb|integrated care|trust|"
+    r"borough|student|loan|bursary|grant|placement|experience)\b", re.I)
 
 _BOROUGH_ALIASES = {b.lower(): b for b in BOROUGHS}
 _BOROUGH_ALIASES.update({
@@ -55,6 +61,38 @@ _BOROUGH_ALIASES.update({
     "kingston": "Kingston upon Thames", "richmond": "Richmond upon Thames",
     "the city": "City of London", "tower hamlet": "Tower Hamlets", "waltham": "Waltham Forest",
 })
+# Places people name instead of their borough.
+_PLACES = {
+    "Barking and Dagenham": "becontree", "Barnet": "finchley hendon edgware burnt oak chipping barnet",
+    "Bexley": "bexleyheath sidcup erith welling", "Brent": "wembley willesden kilburn harlesden neasden",
+    "Bromley": "orpington beckenham penge", "Camden": "kentish town hampstead holborn camden town",
+    "Croydon": "thornton heath norbury purley", "Ealing": "southall acton hanwell greenford",
+    "Enfield": "edmonton southgate ponders end", "Greenwich": "woolwich eltham charlton thamesmead",
+    "Hackney": "dalston shoreditch stoke newington homerton clapton",
+    "Hammersmith and Fulham": "shepherds bush white city", "Haringey": "tottenham wood green hornsey",
+    "Harrow": "wealdstone stanmore pinner", "Havering": "romford hornchurch upminster rainham",
+    "Hillingdon": "uxbridge hayes ruislip heathrow", "Hounslow": "feltham chiswick brentford isleworth",
+    "Islington": "holloway archway highbury angel", "Kensington and Chelsea": "notting hill earls court",
+    "Kingston upon Thames": "surbiton new malden", "Lambeth": "brixton streatham clapham vauxhall stockwell",
+    "Lewisham": "catford deptford sydenham", "Merton": "wimbledon mitcham morden",
+    "Newham": "stratford east ham west ham canning town beckton forest gate plaistow",
+    "Redbridge": "ilford woodford", "Richmond upon Thames": "twickenham teddington barnes",
+    "Southwark": "peckham bermondsey camberwell walworth elephant and castle",
+    "Sutton": "cheam carshalton wallington", "Tower Hamlets": "whitechapel bow poplar stepney canary wharf bethnal green",
+    "Waltham Forest": "walthamstow leyton leytonstone chingford", "Wandsworth": "tooting battersea putney balham",
+    "Westminster": "paddington soho pimlico marylebone",
+}
+_PLACE_NAMES = {"stratford east ham west ham": None}
+for _borough, _names in _PLACES.items():
+    for _place in ("elephant and castle", "canary wharf", "bethnal green", "notting hill", "earls court",
+                   "wood green", "east ham", "west ham", "canning town", "forest gate", "burnt oak",
+                   "chipping barnet", "kentish town", "camden town", "thornton heath", "ponders end",
+                   "shepherds bush", "white city", "stoke newington", "new malden"):
+        if _place in _names:
+            _BOROUGH_ALIASES[_place] = _borough
+            _names = _names.replace(_place, "")
+    for _place in _names.split():
+        _BOROUGH_ALIASES[_place] = _borough
 _BOROUGH_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _BOROUGH_ALIASES), key=len,
                                                     reverse=True)) + r")\b", re.I)
 _BAND_RE = re.compile(r"\bband\s*(\d[abcd]?)\b", re.I)
@@ -79,7 +117,8 @@ def understand(message: str, names_matched: bool) -> Understanding:
     band_match = _BAND_RE.search(message)
     band = band_match.group(1).lower() if band_match else None
     in_domain = (names_matched or band is not None or bool(_DOMAIN.search(message))
-                 or bool(_SUGGEST.search(message)) or bool(_LOCAL.search(message))
+                 or bool(_SUGGEST.search(message)) or bool(_PAST.search(message))
+                 or bool(_LOCAL.search(message))
                  or (borough is not None and re.search(r"\b(help|advice|find)\b", message, re.I) is not None))
     intent: Intent
     if _EMERGENCY.search(message):
@@ -92,7 +131,9 @@ def understand(message: str, names_matched: bool) -> Understanding:
         intent = "compare"
     elif _PAY.search(message):
         intent = "pay"
-    elif _SUGGEST.search(message) and not names_matched:
+    elif names_matched and _TARGET.search(message):
+        intent = "entry"  # "I worked in a shop - can I be a HCA?" is about becoming the HCA
+    elif _PAST.search(message) or (_SUGGEST.search(message) and not names_matched):
         intent = "suggest"
     elif _PROGRESS.search(message):
         intent = "progression"

@@ -53,20 +53,39 @@ class TitleMatch:
     score: float
 
 
+# Names too generic to mean one record when they appear inside a longer question.
+GENERIC_NAMES = frozenset({"nhs jobs", "nhs job", "jobs", "careers", "nhs", "care", "health",
+                           "apprenticeship", "apprenticeships", "training", "support", "help"})
+
+
+def normalise(text: str) -> str:
+    """Lower-case words with common spelling slips folded: "fisio" and "physio" meet as "fisio"."""
+    words = []
+    for word in _WORD.findall(text.lower()):
+        if len(word) >= 5:  # leave short words and abbreviations ("AA", "OT") alone
+            word = re.sub(r"([a-z])\1", r"\1", word.replace("ph", "f").replace("ck", "k"))
+        words.append(word)
+    return " ".join(words)
+
+
 class TitleIndex:
     """Names and other names of every record, matched exactly or fuzzily against query phrases."""
 
     def __init__(self, kb: KnowledgeBase):
         self.names: list[str] = []
         self.owner: list[str] = []
+        self.is_role: list[bool] = []
         for record in kb.records.values():
             for name in [record.title, *record.other_titles]:
-                self.names.append(self._norm(name))
-                self.owner.append(record.id)
+                norm = self._norm(name)
+                if len(norm) >= 2 and " ".join(_WORD.findall(name.lower())) not in GENERIC_NAMES:
+                    self.names.append(norm)
+                    self.owner.append(record.id)
+                    self.is_role.append(record.kind == "role")
 
     @staticmethod
     def _norm(text: str) -> str:
-        return " ".join(_WORD.findall(text.lower()))
+        return normalise(text)
 
     def match(self, query: str, limit: int = 8) -> list[TitleMatch]:
         q = self._norm(query)
@@ -78,17 +97,57 @@ class TitleIndex:
                 best[rid] = TitleMatch(rid, name, score)
 
         padded = f" {q} "
-        for name, rid in zip(self.names, self.owner, strict=True):
-            if name and f" {name} " in padded:
-                # Longer names are more specific: "mental health nurse" beats "nurse".
-                keep(rid, name, 100.0 + len(name.split()))
+        for name, rid, is_role in zip(self.names, self.owner, self.is_role, strict=True):
+            if f" {name} " in padded:
+                # Longer names are more specific ("mental health nurse" beats "nurse"); a job title
+                # beats a programme name of the same length.
+                keep(rid, name, 100.0 + len(name.split()) + (0.5 if is_role else 0.0))
         grams = {" ".join(words[i:i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)}
         grams = {g for g in grams if len(g) >= 5 and g not in STOPWORDS}
         for gram in grams:
             for name, score, idx in process.extract(gram, self.names, scorer=fuzz.ratio, limit=3,
-                                                    score_cutoff=86):
+                                                    score_cutoff=86 if len(gram) < 8 else 84):
                 keep(self.owner[idx], name, score)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
+
+
+# Everyday words for past jobs, folded onto the words our records use in ``previous_jobs``.
+PAST_JOB_SYNONYMS = {
+    "shop": "retail", "tills": "retail", "till": "retail", "cashier": "retail", "supermarket": "retail",
+    "store": "retail", "sales": "retail", "cleaning": "cleaner", "driving": "driver",
+    "cooking": "cook", "kitchen": "chef", "restaurant": "hospitality", "cafe": "hospitality",
+    "waiter": "hospitality", "waitress": "hospitality", "bar": "hospitality", "hotel": "hotel",
+    "security": "security", "guard": "security", "warehouse": "warehouse", "delivery": "delivery",
+    "callcentre": "call centre", "mum": "carer for a relative", "dad": "carer for a relative",
+    "parent": "carer for a relative", "nan": "carer for a relative", "army": "armed forces",
+    "military": "armed forces", "soldier": "armed forces", "nursery": "childcare",
+    "office": "office administrator", "admin": "administrator", "builder": "construction",
+    "hairdresser": "beauty", "nails": "beauty", "school": "teaching assistant",
+}
+
+
+class PastJobIndex:
+    """Which roles suit someone's previous job, from each role's ``previous_jobs`` list."""
+
+    def __init__(self, kb: KnowledgeBase):
+        self.entries = [(normalise(job), role.id) for role in kb.roles for job in role.previous_jobs]
+
+    def match(self, message: str, limit: int = 8) -> list[tuple[str, float, str]]:
+        text = normalise(message.replace("call centre", "callcentre"))
+        words = [PAST_JOB_SYNONYMS.get(w, w) for w in text.split()]
+        folded = " ".join(words)
+        best: dict[str, tuple[float, str]] = {}
+        for job, rid in self.entries:
+            job_words = [w for w in job.split() if w not in STOPWORDS]
+            if not job_words:
+                continue
+            # Share of the past job's words found in the message (a head noun like "retail" counts).
+            score = 100.0 * sum(any(fuzz.ratio(j, w) >= 85 for w in folded.split()) for j in job_words) \
+                / len(job_words)
+            if score >= 50 and score > best.get(rid, (0.0, ""))[0]:
+                best[rid] = (score, job)
+        ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
+        return [(rid, score, job) for rid, (score, job) in ranked[:limit]]
 
 
 class HybridRetriever:
@@ -96,6 +155,7 @@ class HybridRetriever:
         self.kb = kb
         self.store = store
         self.titles = TitleIndex(kb)
+        self.past_jobs = PastJobIndex(kb)
         self._rows = kb.chunks
         self._bm25 = BM25Okapi([tokens(row.text) for row in self._rows])
 
@@ -106,18 +166,25 @@ class HybridRetriever:
             where = {"kind": kinds[0]}
         elif kinds:
             where = {"kind": {"$in": kinds}}
+        if where is None:
+            where = {"kind": {"$in": ["role", "route", "programme"]}}
         docs = self.store.similarity_search_with_score(query, k=k, filter=where)
         return _dedupe(str(doc.metadata["record_id"]) for doc, _ in docs)
+
+    def best_similarity(self, query: str) -> float:
+        """Cosine similarity of the closest chunk: a cheap test of whether a question is ours."""
+        docs = self.store.similarity_search_with_score(query, k=1)
+        return 1.0 - float(docs[0][1]) if docs else 0.0
 
     def bm25(self, query: str, kinds: Iterable[str] | None = None, k: int = CANDIDATES) -> list[str]:
         toks = tokens(query)
         if not toks:
             return []
         scores = self._bm25.get_scores(toks)
-        allowed = set(kinds or [])
+        allowed = set(kinds or ["role", "route", "programme"])
         order = sorted(range(len(scores)), key=lambda i: -scores[i])
         ids = (self._rows[i].record_id for i in order[: k * 4]
-               if scores[i] > 0 and (not allowed or self._rows[i].kind in allowed))
+               if scores[i] > 0 and self._rows[i].kind in allowed)
         return _dedupe(ids)[:k]
 
     def title(self, query: str, kinds: Iterable[str] | None = None) -> list[str]:

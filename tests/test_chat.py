@@ -34,7 +34,7 @@ def test_pay_answer_states_year_and_london_supplement(client: TestClient):
 def test_pay_for_social_care_uses_hourly_rates(client: TestClient):
     body = ask(client, "how much do care workers get paid")
     assert ids(body)[0] == "care-worker"
-    assert "not paid on the NHS Agenda for Change" in body["answer"]
+    assert "don't list an NHS Agenda for Change band" in body["answer"]
     assert re.search(r"£\d+\.\d\d an hour", body["answer"])
 
 
