@@ -27,13 +27,15 @@ _ENTRY = re.compile(r"\b(become|becoming|get into|get in|qualification|qualifica
                     r"requirements?|need to|do i need|entry|apply|applying|train|training|course|"
                     r"degree|apprentice\w*|study|start|gcses?|a levels?|how can i be|how to be|"
                     r"without experience|no experience)\b", re.I)
-_LOCAL = re.compile(r"\b(near me|nearby|local|in my area|my borough|where can i get help|"
+_LOCAL = re.compile(r"\b(near me|nearby|local|in my area|my borough|where can i get help|get help|"
+                    r"help (to|me) find|help finding|help getting|"
                     r"support|programme|program|academy|free course|free courses|job centre|"
                     r"jobcentre|council|help me find|who can help)\b", re.I)
 _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|difference between|better paid|"
                       r"which is better)\b", re.I)
-_PROGRESS = re.compile(r"\b(progress|progression|career path|next step|move up|promotion|"
-                       r"after that|career ladder|where can it lead|senior)\b", re.I)
+_PROGRESS = re.compile(r"\b(progress\w*|career path|next steps?|step up|move up|moving up|move on|"
+                       r"promot\w*|after that|after being|career ladder|where can it lead|what next|"
+                       r"do next|go further|steps from)\b", re.I)
 _SUGGEST = re.compile(r"\b(what can i do|what jobs? can i|which jobs?|what jobs?|jobs? for me|"
                       r"suit me|i like|i enjoy|i am good at|i'?m good at|no qualifications|"
                       r"without qualifications|career change|change career|options)\b", re.I)
@@ -41,7 +43,7 @@ _SUGGEST = re.compile(r"\b(what can i do|what jobs? can i|which jobs?|what jobs?
 _PAST = re.compile(r"\b(worked (as|in|at|for)|i was an? |i used to|used to (be|work)|i'?ve been an? |"
                    r"years? (as|in) an? |my experience|experience (as|in) an? |background in|"
                    r"former|ex-|retired)", re.I)
-_TARGET = re.compile(r"\b(can i (be|become|get|do|work as)|could i (be|become)|become|becoming|"
+_TARGET = re.compile(r"\b(can i (be|become|do|work as)|could i (be|become)|become|becoming|"
                      r"get (a|an|into)|how (do|can) i|want to be)\b", re.I)
 _DEFINE = re.compile(r"^\s*(what('?s| is| are| does)( an?| the)?|meaning of|define|explain)\b", re.I)
 # Words that place a question inside health and care careers even when no record name matches.
@@ -129,14 +131,16 @@ def understand(message: str, names_matched: bool) -> Understanding:
         intent = "out-of-scope"
     elif _COMPARE.search(message):
         intent = "compare"
+    elif _PROGRESS.search(message):
+        intent = "progression"
     elif _PAY.search(message):
         intent = "pay"
+    elif _LOCAL.search(message):
+        intent = "local"
     elif names_matched and _TARGET.search(message):
         intent = "entry"  # "I worked in a shop - can I be a HCA?" is about becoming the HCA
     elif _PAST.search(message) or (_SUGGEST.search(message) and not names_matched):
         intent = "suggest"
-    elif _PROGRESS.search(message):
-        intent = "progression"
     elif _ENTRY.search(message):
         intent = "entry"
     elif borough or _LOCAL.search(message):
