@@ -34,7 +34,9 @@ bench: $(STAMP)
 test: $(STAMP)
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium.sh
 	$(VENV)/bin/pathways ingest --check
-	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m pytest; status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+	$(VENV)/bin/pathways ingest
 	$(VENV)/bin/pathways eval --gate
 
 clean:

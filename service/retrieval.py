@@ -107,7 +107,9 @@ class TitleIndex:
         for gram in grams:
             for name, score, idx in process.extract(gram, self.names, scorer=fuzz.ratio, limit=3,
                                                     score_cutoff=86 if len(gram) < 8 else 84):
-                keep(self.owner[idx], name, score)
+                # A misspelt name has as many words as the real one; "hospital" is not "hospital OT".
+                if len(name.split()) == len(gram.split()):
+                    keep(self.owner[idx], name, score)
         return sorted(best.values(), key=lambda m: -m.score)[:limit]
 
 
@@ -130,22 +132,26 @@ class PastJobIndex:
     """Which roles suit someone's previous job, from each role's ``previous_jobs`` list."""
 
     def __init__(self, kb: KnowledgeBase):
-        self.entries = [(normalise(job), role.id) for role in kb.roles for job in role.previous_jobs]
+        # Records and questions are folded the same way, so "shop assistant" meets "worked in a shop".
+        self.entries = [(self.fold(job), role.id, job) for role in kb.roles for job in role.previous_jobs]
+
+    @staticmethod
+    def fold(text: str) -> str:
+        text = normalise(text.replace("call centre", "callcentre").replace("call center", "callcentre"))
+        return " ".join(PAST_JOB_SYNONYMS.get(w, w) for w in text.split())
 
     def match(self, message: str, limit: int = 8) -> list[tuple[str, float, str]]:
-        text = normalise(message.replace("call centre", "callcentre"))
-        words = [PAST_JOB_SYNONYMS.get(w, w) for w in text.split()]
-        folded = " ".join(words)
+        folded = self.fold(message)
         best: dict[str, tuple[float, str]] = {}
-        for job, rid in self.entries:
-            job_words = [w for w in job.split() if w not in STOPWORDS]
+        for job, rid, label in self.entries:
+            job_words = [w for w in " ".join(job.split()).split() if w not in STOPWORDS]
             if not job_words:
                 continue
             # Share of the past job's words found in the message (a head noun like "retail" counts).
             score = 100.0 * sum(any(fuzz.ratio(j, w) >= 85 for w in folded.split()) for j in job_words) \
                 / len(job_words)
             if score >= 50 and score > best.get(rid, (0.0, ""))[0]:
-                best[rid] = (score, job)
+                best[rid] = (score, label)
         ranked = sorted(best.items(), key=lambda kv: -kv[1][0])
         return [(rid, score, job) for rid, (score, job) in ranked[:limit]]
 
