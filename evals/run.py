@@ -57,6 +57,31 @@ def score(ranked: list[str], expected: list[str]) -> dict[str, float]:
     return out
 
 
+RETRIEVERS = {
+    "bm25 only": {"use_dense": False, "use_title": False},
+    "dense only (langchain Chroma)": {"use_bm25": False, "use_title": False},
+    "hybrid (dense + bm25, RRF)": {"use_title": False},
+    "hybrid + title match": {},
+}
+
+
+def compare_retrievers(retriever, questions: list[dict]) -> dict[str, dict[str, float]]:
+    """The bare retrievers on the same single-turn questions, beside each other in one run."""
+    single = [q for q in questions if q["category"] not in NO_ANSWER and not q.get("history")]
+    table = Table(title=f"Retrievers alone on {len(single)} single-turn questions")
+    for col in ("retriever", "recall@1", "recall@3", "recall@5", "MRR"):
+        table.add_column(col, justify="right" if col != "retriever" else "left")
+    results: dict[str, dict[str, float]] = {}
+    for name, flags in RETRIEVERS.items():
+        scores = [score([h.record_id for h in retriever.search(q["question"], k=10, **flags)],
+                        q["expected"]) for q in single]
+        results[name] = {k: round(sum(s[k] for s in scores) / len(scores), 3)
+                         for k in ("recall@1", "recall@3", "recall@5", "mrr")}
+        table.add_row(name, *(f"{results[name][k]:.3f}" for k in ("recall@1", "recall@3", "recall@5", "mrr")))
+    console.print(table)
+    return results
+
+
 def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
     state = AppState(settings)
     state.load()
@@ -69,11 +94,13 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
     per_cat: dict[str, list[dict[str, float]]] = defaultdict(list)
     scope_ok: dict[str, list[bool]] = defaultdict(list)
     rows, unknown = [], []
+    trust: list[bool] = []
     started = time.perf_counter()
     for q in questions:
         history = [ChatTurn(**t) for t in q.get("history", [])]
-        response, ranked = chat.answer_ranked(ChatRequest(message=q["question"], history=history,
-                                                          borough=q.get("borough")))
+        response, ranked, unsupported = chat.answer_checked(
+            ChatRequest(message=q["question"], history=history, borough=q.get("borough")))
+        trust.append(not unsupported)
         cat = q["category"]
         row = {"id": q["id"], "question": q["question"], "category": cat, "expected": q.get("expected", []),
                "ranked": ranked[:5], "intent": response.intent, "answer": response.answer}
@@ -111,13 +138,20 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
         console.print(f"{cat}: {share:.0%} handled correctly ({len(scope_ok[cat])} questions)")
     if unknown:
         console.print(f"[yellow]questions expecting unknown record ids:[/yellow] {unknown}")
+    trust_share = sum(trust) / len(trust) if trust else 1.0
+    console.print(f"trust check: {trust_share:.1%} of answers had every £, % and band backed by "
+                  "the cited records")
+    baselines = compare_retrievers(state.ready.retriever, questions)
     console.print(f"{len(questions)} questions in {seconds:.1f} s")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"summary": summary, "scope": scope, "questions": len(questions),
+                               "trust": round(trust_share, 4), "retrievers": baselines,
                                "collection": state.ready.kb.collection, "rows": rows}, indent=1))
     failed = [f"{k} {summary.get('overall', {}).get(k, 0):.3f} < {v}" for k, v in GATES.items()
               if summary.get("overall", {}).get(k, 0) < v]
     failed += [f"{cat} handling {share:.0%} < 100%" for cat, share in scope.items() if share < 1.0]
+    if trust_share < 1.0:
+        failed.append(f"trust check {trust_share:.1%} < 100%")
     if unknown:
         failed.append("questions expect record ids that do not exist")
     if gate and failed:

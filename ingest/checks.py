@@ -34,6 +34,9 @@ def _check_links(k: Knowledge, problems: list[Problem]) -> None:
 
     for rid, rec in k.records.items():
         if isinstance(rec, Role):
+            if not rec.progression and not rec.top_role:
+                problems.append(Problem(k.paths[rid], rid, "progression",
+                                        "dead end: link at least one next role, or set top_role: true"))
             want(rid, "progression", rec.progression, "role")
             want(rid, "entry_from", rec.entry_from, "role")
             want(rid, "entry_routes", rec.entry_routes, "route")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from rapidfuzz import fuzz
@@ -12,6 +13,9 @@ from service.knowledge_base import KnowledgeBase
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
 from service.retrieval import Hit, HybridRetriever
 from service.schema import AnyRecord, GlossaryTerm, Programme, Role, record_url
+from service.trust import FigureChecker
+
+log = logging.getLogger("pathways")
 
 EMERGENCY_TEXT = (
     "I can't give medical advice, and this sounds like it may need help now.\n"
@@ -29,6 +33,8 @@ GREETING_TEXT = (
     "Hello! I can tell you about jobs in the NHS and social care in London: what the work is, "
     "how to get in (often with no qualifications), pay, and local help. What would you like to know?"
 )
+NEAR_NAME = 90  # rapidfuzz ratio for "fisiotherapist" ~ 93; weaker near-misses go to fusion only
+PAY_INTENTS = ("pay", "compare")  # answers that quote the pay table, and so cite it
 QUAL_ORDER = ["none", "gcse", "level3", "degree", "postgraduate"]
 OURS_SIMILARITY = 0.5  # cosine; unrelated questions measured 0.13-0.44, ours 0.57-0.70
 NOT_FOUND_TEXT = "I couldn't find anything on that yet. Try naming a job, or ask which jobs need no qualifications."
@@ -39,10 +45,15 @@ class ChatService:
         self.kb = kb
         self.retriever = retriever
         self.top_k = top_k
+        self.figures = FigureChecker(kb)
 
     # -- finding what the question is about ---------------------------------------------------
     def named_records(self, text: str) -> list[AnyRecord]:
-        return [self.kb.records[m.record_id] for m in self.retriever.titles.match(text)]
+        """Records the text names: exact names, or one confident misspelling when none is exact."""
+        matches = self.retriever.titles.match(text)
+        exact = [m for m in matches if m.score >= 100]
+        chosen = exact or [m for m in matches if m.score >= NEAR_NAME][:1]
+        return [self.kb.records[m.record_id] for m in chosen]
 
     def _from_history(self, history: list[ChatTurn]) -> list[AnyRecord]:
         # What the person asked about wins over words in our own earlier answers.
@@ -83,6 +94,11 @@ class ChatService:
 
     def answer_ranked(self, req: ChatRequest) -> tuple[ChatResponse, list[str]]:
         """The answer, plus every record considered in rank order (what evals score)."""
+        response, ranked, unsupported = self.answer_checked(req)
+        return response, ranked
+
+    def answer_checked(self, req: ChatRequest) -> tuple[ChatResponse, list[str], list[str]]:
+        """As answer_ranked, plus any figures the trust check had to remove (should be none)."""
         message = req.message
         named = self.named_records(message)
         u = understand(message, bool(named))
@@ -97,11 +113,11 @@ class ChatService:
             u = understand(message, True)
         borough = u.borough or req.borough
         if u.intent == "emergency":
-            return self._reply(EMERGENCY_TEXT, [], ["What jobs are there in a hospital?"], u, False), []
+            return self._reply(EMERGENCY_TEXT, [], ["What jobs are there in a hospital?"], u, False), [], []
         if u.intent == "out-of-scope":
-            return self._reply(SCOPE_TEXT, [], compose.suggestions_for(None, borough), u, False), []
+            return self._reply(SCOPE_TEXT, [], compose.suggestions_for(None, borough), u, False), [], []
         if u.intent == "greeting":
-            return self._reply(GREETING_TEXT, [], compose.suggestions_for(None, borough), u, True), []
+            return self._reply(GREETING_TEXT, [], compose.suggestions_for(None, borough), u, True), [], []
 
         query = message if named or not subject else f"{message} {subject[0].title}"
         hits = self.retriever.search(query, k=self.top_k)
@@ -109,7 +125,20 @@ class ChatService:
         first = composed.used[0] if composed.used else None
         suggestions = composed.suggestions or compose.suggestions_for(first, borough)
         ranked = [r.id for r in composed.used] + [r.id for r in subject] + [h.record_id for h in hits]
-        return self._reply(composed.text, composed.used, suggestions, u, True), list(dict.fromkeys(ranked))
+        text, unsupported = self._checked(composed.text, composed.used,
+                                          u.intent in PAY_INTENTS)
+        return (self._reply(text, composed.used, suggestions, u, True), list(dict.fromkeys(ranked)),
+                unsupported)
+
+    def _checked(self, text: str, used: list[AnyRecord], pay_cited: bool) -> tuple[str, list[str]]:
+        """Drop any line whose figure no cited record supports (a composer bug, never shown)."""
+        unsupported = self.figures.unsupported(text, used, pay_cited)
+        if not unsupported:
+            return text, []
+        log.warning("trust check removed unsupported figures: %s", unsupported)
+        kept = [line for line in text.splitlines()
+                if not self.figures.unsupported(line, used, pay_cited)]
+        return "\n".join(kept + ["For pay, check the job advert."]), unsupported
 
     def _compose(self, u: Understanding, message: str, subject: list[AnyRecord], hits: list[Hit],
                  borough: str | None, level: compose.Level) -> compose.Composed:
@@ -215,7 +244,7 @@ class ChatService:
             unique.setdefault(record.id, record)
         sources = [SourcePublic(id=r.id, kind=r.kind, title=r.title, url=record_url(r.kind, r.id))
                    for r in unique.values()]
-        if u.intent == "pay" and in_scope:
+        if u.intent in PAY_INTENTS and in_scope:
             sources.append(SourcePublic(id="pay", kind="pay", title=f"NHS pay {self.kb.pay.current_year}",
                                         url="/pay"))
         return ChatResponse(answer=text, sources=sources, suggestions=suggestions[:4],

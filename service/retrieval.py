@@ -193,10 +193,12 @@ class HybridRetriever:
                if scores[i] > 0 and self._rows[i].kind in allowed)
         return _dedupe(ids)[:k]
 
-    def title(self, query: str, kinds: Iterable[str] | None = None) -> list[str]:
+    def title(self, query: str, kinds: Iterable[str] | None = None,
+              exact: bool | None = None) -> list[str]:
         allowed = set(kinds or [])
         return [m.record_id for m in self.titles.match(query)
-                if not allowed or self.kb.records[m.record_id].kind in allowed]
+                if (not allowed or self.kb.records[m.record_id].kind in allowed)
+                and (exact is None or (m.score >= 100) == exact)]
 
     def search(self, query: str, k: int = 5, kinds: Iterable[str] | None = None,
                use_title: bool = True, use_bm25: bool = True, use_dense: bool = True) -> list[Hit]:
@@ -207,8 +209,9 @@ class HybridRetriever:
         if use_bm25:
             lists.append(("words", self.bm25(query, kinds), 1.0))
         if use_title:
-            # A named job is the strongest signal we have; weight it above the other two.
-            lists.append(("name", self.title(query, kinds), 3.0))
+            # A job named exactly is the strongest signal we have; a near-miss spelling counts less.
+            lists.append(("name", self.title(query, kinds, exact=True), 3.0))
+            lists.append(("near-name", self.title(query, kinds, exact=False), 1.0))
         return fuse(lists, self.kb, k)
 
 

@@ -197,6 +197,7 @@ class Role(Record):
     previous_jobs: list[ShortText] = Field(
         default_factory=list, description="Good for people who have worked as ...")
     progression: list[RecordId] = Field(default_factory=list, description="Role ids you can move to.")
+    top_role: bool = Field(False, description="A true top of its ladder, so no progression is expected.")
     entry_from: list[RecordId] = Field(default_factory=list, description="Role ids people come from.")
     working_patterns: list[WorkingPattern] = Field(min_length=1)
     hours: ShortText | None = None

@@ -20,11 +20,15 @@ class FigureChecker:
         self.table_bands = {b.band for t in kb.pay.afc for b in t.bands}
 
     def unsupported(self, answer: str, used: list[AnyRecord], pay_cited: bool) -> list[str]:
-        """Figures in ``answer`` that no cited record (or the cited pay table) supports."""
-        bad = [m for m in _MONEY.findall(answer) if not pay_cited or m not in self.money]
-        bad += [p for p in _PERCENT.findall(answer) if not pay_cited or p not in self.percents]
+        """Figures in ``answer`` that neither the cited records nor the cited pay table contain."""
+        cited = " ".join(r.model_dump_json() for r in used)
+        money = set(_MONEY.findall(cited)) | (self.money if pay_cited else set())
+        percents = set(_PERCENT.findall(cited)) | (self.percents if pay_cited else set())
         bands = {b for r in used if isinstance(r, Role) and r.afc_band for b in r.afc_band.bands()}
+        bands |= {b.lower() for b in _BAND.findall(cited)}
         if pay_cited:
             bands |= self.table_bands
+        bad = [m for m in _MONEY.findall(answer) if m not in money]
+        bad += [p for p in _PERCENT.findall(answer) if p not in percents]
         bad += [f"band {b}" for b in _BAND.findall(answer) if b.lower() not in bands]
         return bad

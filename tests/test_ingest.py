@@ -97,7 +97,7 @@ def test_cli_exit_code_2_names_file_record_and_field(fixture_copy: Settings, mon
     from service.config import get_settings
     get_settings.cache_clear()
     path = Path(fixture_copy.knowledge_dir) / "roles" / "care-worker.yaml"
-    path.write_text(path.read_text().replace("progression: []", "progression: [astronaut]"))
+    path.write_text(path.read_text().replace("progression: [porter]", "progression: [astronaut]"))
     try:
         result = CliRunner().invoke(cli, ["ingest"])
     finally:
