@@ -8,7 +8,7 @@ import re
 from rapidfuzz import fuzz
 
 from service import compose
-from service.intent import Understanding, is_follow_up, understand
+from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
 from service.knowledge_base import KnowledgeBase
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
 from service.retrieval import Hit, HybridRetriever
@@ -68,7 +68,7 @@ class ChatService:
         hits = self.retriever.search(last, k=1) if last else []
         return [self.kb.records[hits[0].record_id]] if hits else []
 
-    def _term(self, message: str) -> GlossaryTerm | None:
+    def _term(self, message: str) -> tuple[GlossaryTerm | None, int]:
         """The glossary term named in the question: whole words first, then the longest name, so
         "Trac" never matches inside "contract"."""
         text = f" {' '.join(re.findall(r'[a-z0-9&]+', message.lower()))} "
@@ -86,7 +86,7 @@ class ChatService:
                     continue
                 if key > best_key:
                     best, best_key = term, key
-        return best if best_key[0] >= 90 else None
+        return (best, best_key[1]) if best_key[0] >= 90 else (None, 0)
 
     # -- answering ------------------------------------------------------------------------------
     def answer(self, req: ChatRequest) -> ChatResponse:
@@ -99,9 +99,10 @@ class ChatService:
 
     def answer_checked(self, req: ChatRequest) -> tuple[ChatResponse, list[str], list[str]]:
         """As answer_ranked, plus any figures the trust check had to remove (should be none)."""
-        message = req.message
+        message = neutralise(req.message)
         named = self.named_records(message)
-        u = understand(message, bool(named))
+        term, term_len = self._term(message) if DEFINE.search(message) else (None, 0)
+        u = understand(message, bool(named) or term is not None)
         subject = named
         if not named and req.history and (is_follow_up(message) or u.intent in
                                           ("pay", "entry", "progression", "local", "out-of-scope")):
@@ -119,6 +120,17 @@ class ChatService:
         if u.intent == "greeting":
             return self._reply(GREETING_TEXT, [], compose.suggestions_for(None, borough), u, True), [], []
 
+        role_names = [len(m.name) for m in self.retriever.titles.match(message)
+                      if m.score >= 100 and self.kb.records[m.record_id].kind == "role"]
+        # Explain the word unless a job is named at least as fully ("social work england" is the
+        # regulator; "nursing associate" is the job).
+        if term is not None and u.intent != "emergency" and term_len > max(role_names, default=0):
+            # A glossary word asked about plainly ("what does AfC mean?"): explain it.
+            u = Understanding("define", u.borough, u.band, True)
+            text, unsupported = self._checked(compose.term_text(term, req.level), [], False,
+                                              cited=term.model_dump_json())
+            return self._reply(text, [], compose.suggestions_for(None, borough), u, True), [], unsupported
+
         query = message if named or not subject else f"{message} {subject[0].title}"
         hits = self.retriever.search(query, k=self.top_k)
         composed = self._compose(u, message, subject, hits, borough, req.level)
@@ -130,14 +142,15 @@ class ChatService:
         return (self._reply(text, composed.used, suggestions, u, True), list(dict.fromkeys(ranked)),
                 unsupported)
 
-    def _checked(self, text: str, used: list[AnyRecord], pay_cited: bool) -> tuple[str, list[str]]:
+    def _checked(self, text: str, used: list[AnyRecord], pay_cited: bool,
+                 cited: str = "") -> tuple[str, list[str]]:
         """Drop any line whose figure no cited record supports (a composer bug, never shown)."""
-        unsupported = self.figures.unsupported(text, used, pay_cited)
+        unsupported = self.figures.unsupported(text, used, pay_cited, cited)
         if not unsupported:
             return text, []
         log.warning("trust check removed unsupported figures: %s", unsupported)
         kept = [line for line in text.splitlines()
-                if not self.figures.unsupported(line, used, pay_cited)]
+                if not self.figures.unsupported(line, used, pay_cited, cited)]
         return "\n".join(kept + ["For pay, check the job advert."]), unsupported
 
     def _compose(self, u: Understanding, message: str, subject: list[AnyRecord], hits: list[Hit],
@@ -147,10 +160,6 @@ class ChatService:
                             if kb.records[h.record_id] not in subject]
         roles = [r for r in ranked if isinstance(r, Role)]
         top = ranked[0] if ranked else None
-        if u.intent == "define" and not subject:
-            term = self._term(message)
-            if term is not None:
-                return compose.Composed(compose.term_text(term, level), [], [])
         if u.intent == "pay" and roles:
             role = roles[0]
             return compose.Composed(compose.pay_text(kb, role, borough), [role])

@@ -45,7 +45,9 @@ _PAST = re.compile(r"\b(worked (as|in|at|for)|i was an? |i used to|used to (be|w
                    r"former|ex-|retired)", re.I)
 _TARGET = re.compile(r"\b(can i (be|become|do|work as)|could i (be|become)|become|becoming|"
                      r"get (a|an|into)|how (do|can) i|want to be)\b", re.I)
-_DEFINE = re.compile(r"^\s*(what('?s| is| are| does)( an?| the)?|meaning of|define|explain)\b", re.I)
+_DEFINE = re.compile(r"^\s*(what('?s| is| are| does)( an?| the)?|meaning of|define|explain)\b|"
+                     r"\b(mean|means|stand for|stands for)\b", re.I)
+DEFINE = _DEFINE
 # Words that place a question inside health and care careers even when no record name matches.
 _DOMAIN = re.compile(
     r"\b(job|jobs|work|career|careers|nhs|care|carer|caring|hospital|health|clinic|nurs\w*|doctor|"
@@ -158,3 +160,18 @@ def is_follow_up(message: str) -> bool:
     return len(words) <= 9 and bool(re.search(
         r"\b(it|that|this|they|them|there|the job|the role|one|same)\b|^(and|what about|how about)\b",
         message, re.I))
+
+
+# Who someone is (gender, age, family) must not change which jobs we suggest: strip such statements
+# before retrieval. Eligibility that depends on age (a programme for 16-24s) is shown in the record.
+_ABOUT_ME = re.compile(
+    r"\b(i am|i'?m|as)\s+(a|an)?\s*(\d{1,2}[- ]?(years?|yrs?)?[- ]?(old)?|woman|man|female|male|"
+    r"girl|boy|lady|guy|mum|mother|dad|father|single mum|single parent|muslim|christian|"
+    r"older person|young person|grandmother|grandfather)\b[,.]?", re.I)
+_AGED = re.compile(r"\b(aged|age) \d{1,2}\b[,.]?", re.I)
+
+
+def neutralise(message: str) -> str:
+    """The question without statements about the asker's gender, age or family."""
+    cleaned = _AGED.sub(" ", _ABOUT_ME.sub(" ", message))
+    return " ".join(cleaned.split()) or message

@@ -19,9 +19,10 @@ class FigureChecker:
         self.percents = {f"{z.percent}%" for z in kb.pay.hcas.zones}
         self.table_bands = {b.band for t in kb.pay.afc for b in t.bands}
 
-    def unsupported(self, answer: str, used: list[AnyRecord], pay_cited: bool) -> list[str]:
+    def unsupported(self, answer: str, used: list[AnyRecord], pay_cited: bool,
+                    cited: str = "") -> list[str]:
         """Figures in ``answer`` that neither the cited records nor the cited pay table contain."""
-        cited = " ".join(r.model_dump_json() for r in used)
+        cited = " ".join([cited, *(r.model_dump_json() for r in used)])
         money = set(_MONEY.findall(cited)) | (self.money if pay_cited else set())
         percents = set(_PERCENT.findall(cited)) | (self.percents if pay_cited else set())
         bands = {b for r in used if isinstance(r, Role) and r.afc_band for b in r.afc_band.bands()}
