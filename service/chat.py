@@ -69,24 +69,26 @@ class ChatService:
         return [self.kb.records[hits[0].record_id]] if hits else []
 
     def _term(self, message: str) -> tuple[GlossaryTerm | None, int]:
-        """The glossary term named in the question: whole words first, then the longest name, so
-        "Trac" never matches inside "contract"."""
-        text = f" {' '.join(re.findall(r'[a-z0-9&]+', message.lower()))} "
-        best, best_key = None, (0.0, 0)
+        """The glossary term a question asks to have explained, and its length in words.
+
+        Only the thing being defined counts: "what is a DBS check", "what does AfC mean" — not a
+        word in passing ("what does a domestic do on a hospital ward"). Whole words only, longest
+        name first, so "Trac" never matches inside "contract".
+        """
+        text = " ".join(re.findall(r"[a-z0-9&]+", message.lower()))
+        asks_meaning = re.search(r"\b(mean|means|meaning|stand for|stands for)\b", text) is not None
+        subject = re.sub(r"^(what s|what is|what are|what does|whats|meaning of|define|explain)"
+                         r"( an?| the)? ", "", text)
+        best, best_len = None, 0
         for term in self.kb.terms.values():
             for name in [term.term, *term.also]:
                 norm = " ".join(re.findall(r"[a-z0-9&]+", name.lower()))
-                if not norm:
+                if not norm or len(norm.split()) <= best_len and best is not None:
                     continue
-                if f" {norm} " in text:
-                    key = (100.0, len(norm))
-                elif len(norm) > 5:
-                    key = (fuzz.partial_ratio(norm, text), len(norm))
-                else:
-                    continue
-                if key > best_key:
-                    best, best_key = term, key
-        return (best, best_key[1]) if best_key[0] >= 90 else (None, 0)
+                named_first = f"{subject} ".startswith(f"{norm} ")
+                if named_first or (asks_meaning and f" {norm} " in f" {text} "):
+                    best, best_len = term, len(norm.split())
+        return best, best_len
 
     # -- answering ------------------------------------------------------------------------------
     def answer(self, req: ChatRequest) -> ChatResponse:
@@ -120,11 +122,11 @@ class ChatService:
         if u.intent == "greeting":
             return self._reply(GREETING_TEXT, [], compose.suggestions_for(None, borough), u, True), [], []
 
-        role_names = [len(m.name) for m in self.retriever.titles.match(message)
-                      if m.score >= 100 and self.kb.records[m.record_id].kind == "role"]
-        # Explain the word unless a job is named at least as fully ("social work england" is the
-        # regulator; "nursing associate" is the job).
-        if term is not None and u.intent != "emergency" and term_len > max(role_names, default=0):
+        record_names = [len(m.name.split()) for m in self.retriever.titles.match(message)
+                        if m.score >= 100]
+        # Explain the word unless a job, route or programme is named at least as fully ("social work
+        # england" is the regulator; "nursing associate" is the job; "care certificate" the route).
+        if term is not None and u.intent != "emergency" and term_len > max(record_names, default=0):
             # A glossary word asked about plainly ("what does AfC mean?"): explain it.
             u = Understanding("define", u.borough, u.band, True)
             text, unsupported = self._checked(compose.term_text(term, req.level), [], False,
