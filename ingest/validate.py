@@ -16,7 +16,9 @@ def validate(root: Path, links: bool = True) -> tuple[Knowledge, list[Problem]]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    knowledge, problems = validate(Path("knowledge"), links="--no-links" not in args)
+    from service.config import get_settings
+
+    knowledge, problems = validate(get_settings().knowledge_dir, links="--no-links" not in args)
     for problem in problems:
         print(problem)
     counts = {kind: len(knowledge.of_kind(kind)) for kind in ("role", "route", "programme")}
