@@ -9,11 +9,6 @@ from dataclasses import dataclass
 from ingest.load import Knowledge
 from service.schema import FAMILY_LABELS, QUALIFICATION_LABELS, Programme, Role, Route, record_url
 
-# Every chunk carries these metadata keys; the service reads the same names.
-META_KEYS = ("kind", "record_id", "title", "section", "family", "band_low", "band_high", "boroughs",
-             "url", "hash", "payload_hash")
-
-
 @dataclass(frozen=True)
 class Chunk:
     id: str

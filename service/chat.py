@@ -11,7 +11,7 @@ from service import compose
 from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
 from service.knowledge_base import KnowledgeBase
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
-from service.retrieval import Hit, HybridRetriever
+from service.retrieval import Hit, HybridRetriever, TitleMatch
 from service.schema import AnyRecord, GlossaryTerm, Programme, Role, record_url
 from service.trust import FigureChecker
 
@@ -48,9 +48,9 @@ class ChatService:
         self.figures = FigureChecker(kb)
 
     # -- finding what the question is about ---------------------------------------------------
-    def named_records(self, text: str) -> list[AnyRecord]:
+    def named_records(self, text: str, matches: list[TitleMatch] | None = None) -> list[AnyRecord]:
         """Records the text names: exact names, or one confident misspelling when none is exact."""
-        matches = self.retriever.titles.match(text)
+        matches = self.retriever.titles.match(text) if matches is None else matches
         exact = [m for m in matches if m.score >= 100]
         chosen = exact or [m for m in matches if m.score >= NEAR_NAME][:1]
         return [self.kb.records[m.record_id] for m in chosen]
@@ -102,7 +102,8 @@ class ChatService:
     def answer_checked(self, req: ChatRequest) -> tuple[ChatResponse, list[str], list[str]]:
         """As answer_ranked, plus any figures the trust check had to remove (should be none)."""
         message = neutralise(req.message)
-        named = self.named_records(message)
+        matches = self.retriever.titles.match(message)
+        named = self.named_records(message, matches)
         term, term_len = self._term(message) if DEFINE.search(message) else (None, 0)
         u = understand(message, bool(named) or term is not None)
         subject = named
@@ -122,8 +123,7 @@ class ChatService:
         if u.intent == "greeting":
             return self._reply(GREETING_TEXT, [], compose.suggestions_for(None, borough), u, True), [], []
 
-        record_names = [len(m.name.split()) for m in self.retriever.titles.match(message)
-                        if m.score >= 100]
+        record_names = [len(m.name.split()) for m in matches if m.score >= 100]
         # Explain the word unless a job, route or programme is named at least as fully ("social work
         # england" is the regulator; "nursing associate" is the job; "care certificate" the route).
         if term is not None and u.intent != "emergency" and term_len > max(record_names, default=0):

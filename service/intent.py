@@ -86,7 +86,6 @@ _PLACES = {
     "Waltham Forest": "walthamstow leyton leytonstone chingford", "Wandsworth": "tooting battersea putney balham",
     "Westminster": "paddington soho pimlico marylebone",
 }
-_PLACE_NAMES = {"stratford east ham west ham": None}
 for _borough, _names in _PLACES.items():
     for _place in ("elephant and castle", "canary wharf", "bethnal green", "notting hill", "earls court",
                    "wood green", "east ham", "west ham", "canning town", "forest gate", "burnt oak",
