@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import re
 
-from rapidfuzz import fuzz
 
 from service import compose
 from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
@@ -83,7 +82,7 @@ class ChatService:
         for term in self.kb.terms.values():
             for name in [term.term, *term.also]:
                 norm = " ".join(re.findall(r"[a-z0-9&]+", name.lower()))
-                if not norm or len(norm.split()) <= best_len and best is not None:
+                if not norm or len(norm.split()) <= best_len:
                     continue
                 named_first = f"{subject} ".startswith(f"{norm} ")
                 if named_first or (asks_meaning and f" {norm} " in f" {text} "):
@@ -92,15 +91,11 @@ class ChatService:
 
     # -- answering ------------------------------------------------------------------------------
     def answer(self, req: ChatRequest) -> ChatResponse:
-        return self.answer_ranked(req)[0]
-
-    def answer_ranked(self, req: ChatRequest) -> tuple[ChatResponse, list[str]]:
-        """The answer, plus every record considered in rank order (what evals score)."""
-        response, ranked, unsupported = self.answer_checked(req)
-        return response, ranked
+        return self.answer_checked(req)[0]
 
     def answer_checked(self, req: ChatRequest) -> tuple[ChatResponse, list[str], list[str]]:
-        """As answer_ranked, plus any figures the trust check had to remove (should be none)."""
+        """The answer, every record considered in rank order (what evals score), and any figures
+        the trust check had to remove (should be none)."""
         message = neutralise(req.message)
         matches = self.retriever.titles.match(message)
         named = self.named_records(message, matches)
@@ -126,8 +121,7 @@ class ChatService:
         record_names = [len(m.name.split()) for m in matches if m.score >= 100]
         # Explain the word unless a job, route or programme is named at least as fully ("social work
         # england" is the regulator; "nursing associate" is the job; "care certificate" the route).
-        if term is not None and u.intent != "emergency" and term_len > max(record_names, default=0):
-            # A glossary word asked about plainly ("what does AfC mean?"): explain it.
+        if term is not None and term_len > max(record_names, default=0):
             u = Understanding("define", u.borough, u.band, True)
             text, unsupported = self._checked(compose.term_text(term, req.level), [], False,
                                               cited=term.model_dump_json())
@@ -166,7 +160,7 @@ class ChatService:
             role = roles[0]
             return compose.Composed(compose.pay_text(kb, role, borough), [role])
         if u.intent == "pay" and not roles:
-            return compose.Composed(self._general_pay(), [])
+            return compose.Composed(compose.general_pay_text(kb), [])
         if u.intent == "compare" and len(roles) >= 2:
             chosen = [r for r in subject if isinstance(r, Role)][:3]
             chosen = chosen if len(chosen) >= 2 else roles[:2]
@@ -227,7 +221,7 @@ class ChatService:
                                         meaning.get(m[0], 999)))
         for rid, _, job in matches:
             reasons.setdefault(rid, f"suits people who have worked as a {job}")
-        chosen = [by_id[rid] for rid in reasons if rid in by_id][:5]
+        chosen = [by_id[rid] for rid in reasons][:5]
         chosen += [r for r in roles if r not in chosen][: max(0, 5 - len(chosen))]
         if not chosen:
             return compose.Composed(NOT_FOUND_TEXT, [])
@@ -238,15 +232,6 @@ class ChatService:
             lines.append(f"- {role.title}: {compose.summary(role, 'first-steps' if level != 'standard' else 'simple')}"
                          f" ({start}{'; ' + why if why else ''}).")
         return compose.Composed("\n".join(lines), list(chosen))
-
-    def _general_pay(self) -> str:
-        table = self.kb.pay.table()
-        rows = [f"- Band {b.band}: from {compose.money(b.entry)} a year" for b in table.bands
-                if b.verified and b.band in ("2", "3", "4", "5", "6", "7")]
-        return "\n".join([f"NHS jobs are paid on Agenda for Change bands. Basic pay for {table.year} "
-                          "(England, full time):", *rows,
-                          "In London, the High Cost Area Supplement adds about 20% (inner London) or "
-                          "15% (outer London) of basic pay, within a set minimum and maximum."])
 
     def _reply(self, text: str, used: list[AnyRecord], suggestions: list[str], u: Understanding,
                in_scope: bool) -> ChatResponse:

@@ -76,6 +76,19 @@ def pay_text(kb: KnowledgeBase, role: Role, borough: str | None = None) -> str:
     return "\n".join(parts)
 
 
+def general_pay_text(kb: KnowledgeBase) -> str:
+    """Pay in general: the main bands of the current table and the London supplement shares."""
+    table = kb.pay.table()
+    pcts = {z.zone: z.percent for z in kb.pay.hcas.zones}
+    rows = [f"- Band {b.band}: from {money(b.entry)} a year" for b in table.bands
+            if b.verified and b.band in ("2", "3", "4", "5", "6", "7")]
+    return "\n".join([f"NHS jobs are paid on Agenda for Change bands. Basic pay for {table.year} "
+                      "(England, full time):", *rows,
+                      f"In London, the High Cost Area Supplement adds about {pcts['inner']}% (inner "
+                      f"London) or {pcts['outer']}% (outer London) of basic pay, within a set minimum "
+                      "and maximum."])
+
+
 def role_about(kb: KnowledgeBase, role: Role, level: Level) -> str:
     n = 3 if level != "standard" else 5
     band = role.afc_band.label() if role.afc_band else "set by the employer"

@@ -67,35 +67,41 @@ _BOROUGH_ALIASES.update({
 })
 # Places people name instead of their borough.
 _PLACES = {
-    "Barking and Dagenham": "becontree", "Barnet": "finchley hendon edgware burnt oak chipping barnet",
-    "Bexley": "bexleyheath sidcup erith welling", "Brent": "wembley willesden kilburn harlesden neasden",
-    "Bromley": "orpington beckenham penge", "Camden": "kentish town hampstead holborn camden town",
-    "Croydon": "thornton heath norbury purley", "Ealing": "southall acton hanwell greenford",
-    "Enfield": "edmonton southgate ponders end", "Greenwich": "woolwich eltham charlton thamesmead",
-    "Hackney": "dalston shoreditch stoke newington homerton clapton",
-    "Hammersmith and Fulham": "shepherds bush white city", "Haringey": "tottenham wood green hornsey",
-    "Harrow": "wealdstone stanmore pinner", "Havering": "romford hornchurch upminster rainham",
-    "Hillingdon": "uxbridge hayes ruislip heathrow", "Hounslow": "feltham chiswick brentford isleworth",
-    "Islington": "holloway archway highbury angel", "Kensington and Chelsea": "notting hill earls court",
-    "Kingston upon Thames": "surbiton new malden", "Lambeth": "brixton streatham clapham vauxhall stockwell",
-    "Lewisham": "catford deptford sydenham", "Merton": "wimbledon mitcham morden",
-    "Newham": "stratford east ham west ham canning town beckton forest gate plaistow",
-    "Redbridge": "ilford woodford", "Richmond upon Thames": "twickenham teddington barnes",
-    "Southwark": "peckham bermondsey camberwell walworth elephant and castle",
-    "Sutton": "cheam carshalton wallington", "Tower Hamlets": "whitechapel bow poplar stepney canary wharf bethnal green",
-    "Waltham Forest": "walthamstow leyton leytonstone chingford", "Wandsworth": "tooting battersea putney balham",
-    "Westminster": "paddington soho pimlico marylebone",
+    "Barking and Dagenham": "becontree",
+    "Barnet": "finchley, hendon, edgware, burnt oak, chipping barnet",
+    "Bexley": "bexleyheath, sidcup, erith, welling",
+    "Brent": "wembley, willesden, kilburn, harlesden, neasden",
+    "Bromley": "orpington, beckenham, penge",
+    "Camden": "kentish town, hampstead, holborn, camden town",
+    "Croydon": "thornton heath, norbury, purley",
+    "Ealing": "southall, acton, hanwell, greenford",
+    "Enfield": "edmonton, southgate, ponders end",
+    "Greenwich": "woolwich, eltham, charlton, thamesmead",
+    "Hackney": "dalston, shoreditch, stoke newington, homerton, clapton",
+    "Hammersmith and Fulham": "shepherds bush, white city",
+    "Haringey": "tottenham, wood green, hornsey",
+    "Harrow": "wealdstone, stanmore, pinner",
+    "Havering": "romford, hornchurch, upminster, rainham",
+    "Hillingdon": "uxbridge, hayes, ruislip, heathrow",
+    "Hounslow": "feltham, chiswick, brentford, isleworth",
+    "Islington": "holloway, archway, highbury, angel",
+    "Kensington and Chelsea": "notting hill, earls court",
+    "Kingston upon Thames": "surbiton, new malden",
+    "Lambeth": "brixton, streatham, clapham, vauxhall, stockwell",
+    "Lewisham": "catford, deptford, sydenham",
+    "Merton": "wimbledon, mitcham, morden",
+    "Newham": "stratford, east ham, west ham, canning town, beckton, forest gate, plaistow",
+    "Redbridge": "ilford, woodford",
+    "Richmond upon Thames": "twickenham, teddington, barnes",
+    "Southwark": "peckham, bermondsey, camberwell, walworth, elephant and castle",
+    "Sutton": "cheam, carshalton, wallington",
+    "Tower Hamlets": "whitechapel, bow, poplar, stepney, canary wharf, bethnal green",
+    "Waltham Forest": "walthamstow, leyton, leytonstone, chingford",
+    "Wandsworth": "tooting, battersea, putney, balham",
+    "Westminster": "paddington, soho, pimlico, marylebone",
 }
-for _borough, _names in _PLACES.items():
-    for _place in ("elephant and castle", "canary wharf", "bethnal green", "notting hill", "earls court",
-                   "wood green", "east ham", "west ham", "canning town", "forest gate", "burnt oak",
-                   "chipping barnet", "kentish town", "camden town", "thornton heath", "ponders end",
-                   "shepherds bush", "white city", "stoke newington", "new malden"):
-        if _place in _names:
-            _BOROUGH_ALIASES[_place] = _borough
-            _names = _names.replace(_place, "")
-    for _place in _names.split():
-        _BOROUGH_ALIASES[_place] = _borough
+_BOROUGH_ALIASES.update({place: borough for borough, places in _PLACES.items()
+                         for place in places.split(", ")})
 _BOROUGH_RE = re.compile(r"\b(" + "|".join(sorted(map(re.escape, _BOROUGH_ALIASES), key=len,
                                                     reverse=True)) + r")\b", re.I)
 _BAND_RE = re.compile(r"\bband\s*(\d[abcd]?)\b", re.I)

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
@@ -144,7 +143,7 @@ class PastJobIndex:
         folded = self.fold(message)
         best: dict[str, tuple[float, str]] = {}
         for job, rid, label in self.entries:
-            job_words = [w for w in " ".join(job.split()).split() if w not in STOPWORDS]
+            job_words = [w for w in job.split() if w not in STOPWORDS]
             if not job_words:
                 continue
             # Share of the past job's words found in the message (a head noun like "retail" counts).
