@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from evals.match_eval import MATCH_GATE, run_match
 from service.config import Settings
 from service.models import ChatRequest, ChatTurn
 from service.state import AppState
@@ -142,18 +143,21 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
     console.print(f"trust check: {trust_share:.1%} of answers had every £, % and band backed by "
                   "the cited records")
     baselines = compare_retrievers(state.ready.retriever, questions)
+    match = run_match(state.ready.explorer, folder.parent / "match", console)
     console.print(f"{len(questions)} questions in {seconds:.1f} s")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"summary": summary, "scope": scope, "questions": len(questions),
-                               "trust": round(trust_share, 4), "retrievers": baselines,
+                               "trust": round(trust_share, 4), "retrievers": baselines, "match": match,
                                "collection": state.ready.kb.collection, "rows": rows}, indent=1))
     failed = [f"{k} {summary.get('overall', {}).get(k, 0):.3f} < {v}" for k, v in GATES.items()
               if summary.get("overall", {}).get(k, 0) < v]
     failed += [f"{cat} handling {share:.0%} < 100%" for cat, share in scope.items() if share < 1.0]
     if trust_share < 1.0:
         failed.append(f"trust check {trust_share:.1%} < 100%")
-    if unknown:
-        failed.append("questions expect record ids that do not exist")
+    if unknown or match["unknown"]:
+        failed.append("questions or match cases expect record ids that do not exist")
+    if match["precision@5"] < MATCH_GATE:
+        failed.append(f"match precision@5 {match['precision@5']:.3f} < {MATCH_GATE}")
     if gate and failed:
         console.print("[red]eval gate failed:[/red] " + "; ".join(failed))
         return 1

@@ -46,6 +46,12 @@ def _check_links(k: Knowledge, problems: list[Problem]) -> None:
                                             f"unknown rate id '{rate}' in knowledge/pay.yaml"))
         else:
             want(rid, "leads_to", rec.leads_to, "role")
+    if k.explore is not None:
+        for i, interest in enumerate(k.explore.interests):
+            for j, target in enumerate(interest.roles):
+                if kinds.get(target) != "role":
+                    problems.append(Problem("knowledge/explore.yaml", interest.id,
+                                            f"interests.{i}.roles.{j}", f"links to unknown role id '{target}'"))
 
 
 def _check_prose_figures(rec: Role | Route | Programme, path: str, problems: list[Problem]) -> None:
@@ -90,4 +96,10 @@ def check_knowledge(k: Knowledge, today: dt.date | None = None, links: bool = Tr
                 problems.append(Problem("knowledge/glossary.yaml", term.term, f"terms.{i}",
                                         "duplicate term"))
             seen.add(term.term.casefold())
+    if k.explore is not None:
+        for name, items in (("past_jobs", k.explore.past_jobs), ("interests", k.explore.interests)):
+            ids = [item.id for item in items]
+            for i, item_id in enumerate(ids):
+                if item_id in ids[:i]:
+                    problems.append(Problem("knowledge/explore.yaml", item_id, f"{name}.{i}", "duplicate id"))
     return problems

@@ -113,4 +113,20 @@ def build_chunks(k: Knowledge) -> list[Chunk]:
             "kind": "pay", "record_id": "pay", "title": "Pay in the NHS and care in London",
             "section": "overview", "url": "/pay", "family": "", "boroughs": "", "band_low": "",
             "band_high": "", "record": payload, **_hashes(" ".join(text.split()), payload)}))
+    if k.explore is not None:
+        # Only the payload matters (the explorer reads it back); the text is kept short and plain.
+        text = "Jobs people did before health and care, and interests: " + ", ".join(
+            j.label for j in k.explore.past_jobs)
+        payload = k.explore.model_dump_json()
+        chunks.append(Chunk("explore:explore:overview", text, {
+            "kind": "explore", "record_id": "explore", "title": "Explore roles", "section": "overview",
+            "url": "/match", "family": "", "boroughs": "", "band_low": "", "band_high": "",
+            "record": payload, **_hashes(" ".join(text.split()), payload)}))
+        # One chunk per previous job, so words like "I taught maths" find "Teacher" by meaning.
+        for job in k.explore.past_jobs:
+            text = " ".join(f"{job.label}. {', '.join(job.also)}".split())
+            chunks.append(Chunk(f"pastjob:{job.id}:overview", text, {
+                "kind": "pastjob", "record_id": job.id, "title": job.label, "section": "overview",
+                "url": f"/match?pick={job.id}", "family": "", "boroughs": "", "band_low": "",
+                "band_high": "", **_hashes(text)}))
     return chunks

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from service.schema import KIND_DIRS, KIND_MODELS, AnyRecord, Glossary, Pay, Role
+from service.schema import KIND_DIRS, KIND_MODELS, AnyRecord, Explore, Glossary, Pay, Role
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Knowledge:
     paths: dict[str, str] = field(default_factory=dict)
     glossary: Glossary | None = None
     pay: Pay | None = None
+    explore: Explore | None = None
 
     def of_kind(self, kind: str) -> list[AnyRecord]:
         return [r for r in self.records.values() if r.kind == kind]
@@ -95,7 +96,8 @@ def load_knowledge(root: Path) -> tuple[Knowledge, list[Problem]]:
                 continue
             knowledge.records[record.id] = record
             knowledge.paths[record.id] = rel
-    for name, model, attr in (("glossary.yaml", Glossary, "glossary"), ("pay.yaml", Pay, "pay")):
+    for name, model, attr in (("glossary.yaml", Glossary, "glossary"), ("pay.yaml", Pay, "pay"),
+                              ("explore.yaml", Explore, "explore")):
         path = root / name
         if not path.exists():
             problems.append(Problem(f"knowledge/{name}", name, "-", "file is missing"))

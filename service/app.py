@@ -9,12 +9,12 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.config import Settings, get_settings
-from service.routes import chat, health, pages, records
+from service.routes import chat, explore, health, pages, records
 from service.state import AppState
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -35,6 +35,10 @@ def _readable(exc: RequestValidationError) -> str:
     return "; ".join(parts)
 
 
+def _wants_page(request: Request) -> bool:
+    return not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
+
+
 def create_app(settings: Settings | None = None, state: AppState | None = None) -> FastAPI:
     settings = settings or get_settings()
     app_state = state or AppState(settings)
@@ -52,13 +56,14 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        if _wants_page(request):
+            return pages.bad_request(request, _readable(exc), status=422)
         return JSONResponse({"detail": _readable(exc)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        if not request.url.path.startswith("/api") and exc.status_code == 404 and "text/html" in \
-                request.headers.get("accept", ""):
+        if exc.status_code == 404 and _wants_page(request):
             return pages.not_found(request)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
@@ -71,6 +76,6 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         return response
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
-    for module in (health, chat, records, pages):
+    for module in (health, chat, explore, records, pages):
         app.include_router(module.router)
     return app

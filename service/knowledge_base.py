@@ -9,7 +9,7 @@ from chromadb.api import ClientAPI
 from pydantic import TypeAdapter
 
 from service.index import IndexUnavailable, active_collection_name
-from service.schema import AnyRecord, Glossary, GlossaryTerm, Pay, Programme, Role, Route
+from service.schema import AnyRecord, Explore, Glossary, GlossaryTerm, Pay, Programme, Role, Route
 
 _RECORD = TypeAdapter(AnyRecord)
 
@@ -30,6 +30,7 @@ class KnowledgeBase:
     terms: dict[str, GlossaryTerm]
     pay: Pay
     glossary: Glossary | None
+    explore: Explore
     chunks: list[ChunkRow] = field(default_factory=list)
 
     def role(self, record_id: str) -> Role | None:
@@ -59,6 +60,7 @@ def load_knowledge_base(client: ClientAPI, prefix: str) -> KnowledgeBase:
     terms: dict[str, GlossaryTerm] = {}
     pay: Pay | None = None
     glossary_meta: dict | None = None
+    explore: Explore | None = None
     chunks: list[ChunkRow] = []
     for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
         kind, rid = str(meta["kind"]), str(meta["record_id"])
@@ -72,11 +74,15 @@ def load_knowledge_base(client: ClientAPI, prefix: str) -> KnowledgeBase:
             data = json.loads(str(payload))
             pay = Pay.model_validate(data["pay"])
             glossary_meta = data.get("glossary_meta")
+        elif kind == "explore":
+            explore = Explore.model_validate_json(str(payload))
         else:
             records[rid] = _RECORD.validate_json(str(payload))
     if pay is None:
         raise IndexUnavailable(f"index {name} has no pay data: re-run `pathways ingest`")
+    if explore is None:
+        raise IndexUnavailable(f"index {name} has no explorer data: re-run `pathways ingest`")
     glossary = None
     if terms and glossary_meta:
         glossary = Glossary.model_validate({**glossary_meta, "terms": list(terms.values())})
-    return KnowledgeBase(name, records, terms, pay, glossary, chunks)
+    return KnowledgeBase(name, records, terms, pay, glossary, explore, chunks)

@@ -68,9 +68,89 @@ class RoleSummary(BaseModel):
     family: str
     afc_band: str | None
     qualifications_needed: str
+    clinical: bool
+    patient_facing: bool
+    apprenticeship_available: bool
+    working_patterns: list[str]
     url: str
 
 
 class RoleList(BaseModel):
-    count: int
+    count: int = Field(description="Roles matching every filter.")
+    total: int = Field(description="Roles considered before the filters (after any search words).")
+    closest: bool = Field(description="True when no role contained the search words, so the nearest "
+                                      "roles by meaning are listed instead.")
+    facets: dict[str, dict[str, int]] = Field(
+        description="For each filter, how many roles each value would give with the other filters kept.")
     roles: list[RoleSummary]
+
+
+class Link(BaseModel):
+    id: str
+    title: str
+    url: str
+
+
+class CompareRole(BaseModel):
+    role: RoleSummary
+    qualifications: str
+    entry_requirements: list[str]
+    routes: list[Link]
+    training_time: str
+    pay: list[str] = Field(description="Pay lines with the year they apply to.")
+    hours: str
+    progression: list[Link]
+
+
+class CompareResponse(BaseModel):
+    roles: list[CompareRole]
+
+
+class PathwayNode(BaseModel):
+    id: str
+    title: str
+    url: str
+    step: int = Field(description="0 is the role asked about; negative steps come before it.")
+    band: str | None
+
+
+class PathwayEdge(BaseModel):
+    source: str
+    target: str
+    needs: str = Field(description="What moving into the target role asks of you.")
+
+
+class PathwayResponse(BaseModel):
+    role: Link
+    nodes: list[PathwayNode]
+    edges: list[PathwayEdge]
+
+
+class MatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    job: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] = Field(
+        description="A previous job: an id from the picker, or words such as 'I worked in a shop'.")
+    interests: list[Annotated[str, StringConstraints(max_length=40)]] = Field(
+        default_factory=list, max_length=20, description="Interest ids from the quiz (optional).")
+    limit: int = Field(10, ge=1, le=20)
+
+
+class Reasoned(BaseModel):
+    role: RoleSummary
+    score: float
+    reasons: list[str] = Field(description="Why the role is on the list, in plain words.")
+
+
+class PastJobOut(BaseModel):
+    id: str
+    label: str
+
+
+class MatchResponse(BaseModel):
+    job: PastJobOut | None = Field(description="The listed job the words were understood as, if any.")
+    results: list[Reasoned]
+
+
+class QuizResponse(BaseModel):
+    results: list[Reasoned]

@@ -178,8 +178,14 @@ class HybridRetriever:
 
     def best_similarity(self, query: str) -> float:
         """Cosine similarity of the closest chunk: a cheap test of whether a question is ours."""
-        docs = self.store.similarity_search_with_score(query, k=1)
+        docs = self.store.similarity_search_with_score(
+            query, k=1, filter={"kind": {"$nin": ["pastjob", "explore"]}})
         return 1.0 - float(docs[0][1]) if docs else 0.0
+
+    def nearest_past_job(self, text: str) -> tuple[str, float] | None:
+        """The listed previous job closest in meaning to the words, with its cosine similarity."""
+        docs = self.store.similarity_search_with_score(text, k=1, filter={"kind": "pastjob"})
+        return (str(docs[0][0].metadata["record_id"]), 1.0 - float(docs[0][1])) if docs else None
 
     def bm25(self, query: str, kinds: Iterable[str] | None = None, k: int = CANDIDATES) -> list[str]:
         toks = tokens(query)

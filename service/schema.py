@@ -310,6 +310,36 @@ class Pay(Strict):
         return next((r for r in self.rates if r.id == rate_id), None)
 
 
+class PastJob(Strict):
+    """A job people in London often had before health or care, for the "I used to work as..." match."""
+
+    id: RecordId
+    label: ShortText = Field(description="How the job is shown in the picker, e.g. 'Shop or retail assistant'.")
+    also: list[ShortText] = Field(default_factory=list, description="Other ways people say it.")
+    skills: list[ShortText] = Field(min_length=3, description="Skills the job builds that carry over.")
+    knows: list[ShortText] = Field(default_factory=list,
+                                   description="Things the job teaches (e.g. food hygiene, first aid).")
+
+
+class Interest(Strict):
+    """Something a person might enjoy, mapped to the role families that offer it."""
+
+    id: RecordId
+    label: ShortText = Field(description="Plain words, e.g. 'Science and labs'.")
+    families: list[Family] = Field(min_length=1)
+    roles: list[RecordId] = Field(default_factory=list,
+                                  description="Roles outside those families that also fit this interest.")
+
+
+class Explore(Strict):
+    """Data behind the role explorer's match and quiz (knowledge/explore.yaml)."""
+
+    past_jobs: list[PastJob] = Field(min_length=1)
+    interests: list[Interest] = Field(min_length=1)
+    sources: list[Source] = Field(min_length=1)
+    last_reviewed: dt.date
+
+
 AnyRecord = Role | Route | Programme
 KIND_MODELS: dict[str, type[Role] | type[Route] | type[Programme]] = {
     "role": Role, "route": Route, "programme": Programme,

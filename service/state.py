@@ -12,6 +12,7 @@ from langchain_chroma import Chroma
 from service.chat import ChatService
 from service.config import Settings
 from service.embeddings import CachedEmbeddings, load_embeddings
+from service.explorer.core import Explorer
 from service.index import IndexUnavailable, make_client
 from service.knowledge_base import KnowledgeBase, load_knowledge_base
 from service.retrieval import HybridRetriever
@@ -25,6 +26,7 @@ class Ready:
     retriever: HybridRetriever
     chat: ChatService
     embeddings: CachedEmbeddings
+    explorer: Explorer
 
 
 class AppState:
@@ -50,7 +52,7 @@ class AppState:
             retriever = HybridRetriever(kb, store)
             with self._lock:
                 self.ready = Ready(kb, retriever, ChatService(kb, retriever, self.settings.top_k),
-                                   embeddings)
+                                   embeddings, Explorer(kb, retriever))
                 self.error = None
                 self.ready_after = time.monotonic() - self.started
             log.info("ready: %s records from %s in %.1fs", len(kb.records), kb.collection,

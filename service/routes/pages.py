@@ -4,18 +4,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from service import pay as pay_calc
 from service.deps import ReadyDep
-from service.schema import FAMILY_LABELS, QUALIFICATION_LABELS, Programme, Route
+from service.explorer.compare import CompareError, parse_ids
+from service.explorer.core import UnknownChoice
+from service.explorer.filters import RoleFilters
+from service.explorer.quiz import QuizAnswers
+from service.schema import BAND_ORDER, FAMILY_LABELS, QUALIFICATION_LABELS, Programme, Route
+
+PATTERN_LABELS = {"full-time": "Full time", "part-time": "Part time", "shifts": "Shifts",
+                  "nights": "Nights", "weekends": "Weekends", "office-hours": "Office hours",
+                  "bank": "Bank (flexible, as needed)", "on-call": "On call"}
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parents[2] / "web" / "templates")
 TEMPLATES.env.autoescape = True
 TEMPLATES.env.globals.update(families=FAMILY_LABELS, qualifications=QUALIFICATION_LABELS,
-                             money=pay_calc.money)
+                             money=pay_calc.money, patterns=PATTERN_LABELS, bands=BAND_ORDER)
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,18 +38,19 @@ def not_found(request: Request) -> HTMLResponse:
     return _page(request, "404.html", status=404)
 
 
+def bad_request(request: Request, message: str, status: int = 400) -> HTMLResponse:
+    return _page(request, "error.html", status=status, message=message)
+
+
 @router.get("/", response_class=HTMLResponse)
 def chat_page(request: Request) -> HTMLResponse:
     return _page(request, "chat.html")
 
 
 @router.get("/roles", response_class=HTMLResponse)
-def roles_page(request: Request, ready: ReadyDep) -> HTMLResponse:
-    by_family: dict[str, list] = {}
-    for role in ready.kb.roles:
-        by_family.setdefault(role.family, []).append(role)
-    ordered = [(f, FAMILY_LABELS[f], by_family[f]) for f in FAMILY_LABELS if f in by_family]
-    return _page(request, "roles.html", groups=ordered, count=len(ready.kb.roles))
+def roles_page(request: Request, ready: ReadyDep, filters: Annotated[RoleFilters, Query()]) -> HTMLResponse:
+    listing = ready.explorer.list_roles(filters)
+    return _page(request, "roles.html", listing=listing, f=filters)
 
 
 @router.get("/roles/{role_id}", response_class=HTMLResponse)
@@ -48,10 +59,64 @@ def role_page(role_id: str, request: Request, ready: ReadyDep) -> HTMLResponse:
     if role is None:
         raise HTTPException(status_code=404, detail=f"no role with id '{role_id}'")
     kb = ready.kb
+    related = [r for r in kb.roles if r.family == role.family and r.id != role.id][:6]
     return _page(request, "role.html", role=role, records=kb.records, pay=kb.pay,
                  lines=pay_calc.band_lines(kb.pay, role),
                  rates=[kb.pay.rate(r) for r in role.pay_rates if kb.pay.rate(r)],
-                 programmes=[p for p in kb.programmes if role.id in p.leads_to])
+                 programmes=[p for p in kb.programmes if role.id in p.leads_to and p.status == "current"],
+                 related=related, map=ready.explorer.pathway_map(role.id))
+
+
+@router.get("/compare", response_class=HTMLResponse)
+def compare_page(request: Request, ready: ReadyDep,
+                 ids: Annotated[list[str], Query(max_length=10)] = []) -> HTMLResponse:  # noqa: B006
+    chosen = parse_ids(ids)
+    try:
+        columns = ready.explorer.compare(chosen) if chosen else []
+    except CompareError as exc:
+        return _page(request, "compare.html", status=400, columns=[], error=str(exc), roles=ready.kb.roles,
+                     chosen=chosen)
+    return _page(request, "compare.html", columns=columns, error=None, roles=ready.kb.roles, chosen=chosen,
+                 year=ready.kb.pay.current_year)
+
+
+@router.get("/pathways/{role_id}", response_class=HTMLResponse)
+def pathway_page(role_id: str, request: Request, ready: ReadyDep) -> HTMLResponse:
+    found = ready.explorer.pathway_map(role_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no role with id '{role_id}'")
+    return _page(request, "pathway.html", map=found, role=found.role)
+
+
+@router.get("/match", response_class=HTMLResponse)
+def match_page(request: Request, ready: ReadyDep,
+               job: Annotated[str, Query(max_length=200, description="Typed words")] = "",
+               pick: Annotated[str, Query(max_length=80, description="A job id from the list")] = "",
+               interests: Annotated[list[str], Query(max_length=20)] = []) -> HTMLResponse:  # noqa: B006
+    jobs = sorted(ready.kb.explore.past_jobs, key=lambda j: j.label)
+    context = dict(jobs=jobs, job=job, pick=pick, chosen=interests, interests=ready.kb.explore.interests,
+                   result=None, error=None)
+    job = job.strip() or pick.strip()  # typed words win over the list
+    if job:
+        try:
+            context["result"] = ready.explorer.match(job, [i for i in interests if i])
+        except UnknownChoice as exc:
+            context["error"] = str(exc)
+            return _page(request, "match.html", status=422, **context)
+    return _page(request, "match.html", **context)
+
+
+@router.get("/quiz", response_class=HTMLResponse)
+def quiz_page(request: Request, ready: ReadyDep, answers: Annotated[QuizAnswers, Query()]) -> HTMLResponse:
+    answered = answers.model_dump(exclude_defaults=True)
+    results = None
+    try:
+        results = ready.explorer.quiz(answers) if answered else None
+    except UnknownChoice as exc:
+        return _page(request, "quiz.html", status=422, questions=ready.explorer.quiz_questions(),
+                     given=answers.model_dump(), results=None, error=str(exc))
+    return _page(request, "quiz.html", questions=ready.explorer.quiz_questions(), given=answers.model_dump(),
+                 results=results, error=None)
 
 
 @router.get("/routes/{route_id}", response_class=HTMLResponse)

@@ -1,0 +1,123 @@
+"""'I used to work as...': rank roles for someone's previous job, with the reasons for each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from service.explorer.ranking import EASE, RankedRole, ease_reason, interest_fit, ordered
+from service.intent import neutralise
+from service.knowledge_base import KnowledgeBase
+from service.retrieval import HybridRetriever, normalise
+from service.schema import PastJob, Role
+
+# Weights: the knowledge saying "good for people who have worked as X" counts most; shared skills,
+# an easy start and the person's interests follow; closeness in meaning only orders the rest.
+DIRECT = 4.0
+PER_SKILL = 1.0
+MAX_SKILLS = 3
+INTEREST = 2.0
+APPRENTICESHIP = 0.5
+MEANING = 1.5
+MEANING_DEPTH = 15
+SKILL_SIMILARITY = 85
+JOB_SIMILARITY = 88
+NEAR_JOB = 0.55  # cosine similarity for "I taught maths" -> Teacher when no name matches
+
+# Skills and job names repeat across every request; fold each phrase once.
+_folded = lru_cache(maxsize=16384)(normalise)
+
+
+@dataclass
+class MatchResult:
+    past_job: PastJob | None
+    ranked: list[RankedRole]
+
+
+def _name_score(name: str, wanted: str) -> tuple[int, float]:
+    """How well one name of a job fits the words: exact, contained either way, or spelled close."""
+    if name == wanted:
+        return (3, 0.0)
+    if f" {name} " in f" {wanted} " or f" {wanted} " in f" {name} ":
+        return (2, float(len(set(name.split()) & set(wanted.split()))))
+    ratio = fuzz.ratio(name, wanted)
+    return (1, ratio) if ratio >= JOB_SIMILARITY else (0, 0.0)
+
+
+def find_past_job(jobs: list[PastJob], text: str) -> PastJob | None:
+    """The listed job the words name: by id, label or another name, allowing small slips."""
+    wanted = _folded(text)
+    if not wanted:
+        return None
+    best: tuple[tuple[int, float], PastJob | None] = ((0, 0.0), None)
+    for job in jobs:
+        if text.strip() == job.id:
+            return job
+        for name in (job.label, *job.also):
+            folded = _folded(name)
+            if len(folded) < 2:
+                continue
+            score = _name_score(folded, wanted)
+            if score > best[0]:
+                best = (score, job)
+    return best[1]
+
+
+def shared_skills(job: PastJob, role: Role) -> list[str]:
+    """Role skills that the previous job also builds (close wording counts)."""
+    mine = [_folded(s) for s in (*job.skills, *job.knows)]
+    return [skill for skill in role.skills
+            if any(fuzz.token_set_ratio(_folded(skill), m) >= SKILL_SIMILARITY for m in mine)]
+
+
+def resolve_job(kb: KnowledgeBase, retriever: HybridRetriever, text: str) -> PastJob | None:
+    job = find_past_job(kb.explore.past_jobs, text)
+    if job is None:
+        near = retriever.nearest_past_job(text)
+        if near and near[1] >= NEAR_JOB:
+            job = next((j for j in kb.explore.past_jobs if j.id == near[0]), None)
+    return job
+
+
+def _direct(kb: KnowledgeBase, retriever: HybridRetriever, job: PastJob | None,
+            text: str) -> dict[str, str]:
+    """Roles whose profile says it suits people from this job: role id -> the words it uses."""
+    if job is not None:
+        label = job.label.casefold()
+        return {r.id: job.label for r in kb.roles if any(p.casefold() == label for p in r.previous_jobs)}
+    return {rid: said for rid, _score, said in retriever.past_jobs.match(text, limit=40)}
+
+
+def match_roles(kb: KnowledgeBase, retriever: HybridRetriever, job_text: str,
+                interests: list[str], limit: int = 10) -> MatchResult:
+    text = neutralise(job_text)
+    job = resolve_job(kb, retriever, text)
+    direct = _direct(kb, retriever, job, text)
+    query = f"{job.label}: {', '.join(job.skills)}" if job else text
+    near = [h.record_id for h in retriever.search(query, k=MEANING_DEPTH, kinds=["role"])]
+    results = []
+    for role in kb.roles:
+        item = RankedRole(role)
+        if role.id in direct:
+            item.add(DIRECT, f"Good for people who have worked as: {direct[role.id].lower()}")
+        if job:
+            skills = shared_skills(job, role)
+            if skills:
+                item.add(PER_SKILL * min(len(skills), MAX_SKILLS),
+                         f"Skills you already have: {', '.join(skills[:MAX_SKILLS])}")
+        fits = interest_fit(kb.explore, interests, role)
+        if fits:
+            item.add(INTEREST, f"Fits what you enjoy: {', '.join(fits)}")
+        if item.score == 0 and role.id not in near:
+            continue  # nothing links this role to the person: leave it out rather than pad the list
+        linked = bool(item.reasons)
+        item.add(EASE[role.qualifications_needed], ease_reason(role))
+        if role.apprenticeship_available:
+            item.add(APPRENTICESHIP, "You can train while you earn through an apprenticeship")
+        if role.id in near:
+            item.add(MEANING * (1 - near.index(role.id) / MEANING_DEPTH),
+                     None if linked else "What you did is close to what this job involves")
+        results.append(item)
+    return MatchResult(job, ordered(results, limit))

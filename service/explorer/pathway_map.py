@@ -1,0 +1,136 @@
+"""Career pathway maps: where you can start before a role and where it can lead, from the knowledge's
+progression links, laid out in columns for an SVG drawing and a text list that says the same."""
+
+from __future__ import annotations
+
+import textwrap
+from collections import deque
+from dataclasses import dataclass, field
+
+from service.knowledge_base import KnowledgeBase
+from service.schema import QUALIFICATION_LABELS, Role, Route
+
+BACK_STEPS = 2      # roles before this one
+FORWARD_STEPS = 4   # enough for domestic assistant -> ... -> registered nurse
+PER_COLUMN = 6      # wider columns become unreadable on a phone
+
+# Drawing sizes in SVG user units; the drawing scales to its container.
+BOX_W, BOX_H, COL_GAP, ROW_GAP, PAD = 170, 56, 50, 16, 10
+
+
+@dataclass
+class MapNode:
+    id: str
+    title: str
+    step: int          # 0 is the role the map is about; negative before it, positive after
+    band: str | None
+    x: int = 0
+    y: int = 0
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MapEdge:
+    source: str
+    target: str
+    needs: str         # what the move into the target role asks of you, in plain words
+
+
+@dataclass
+class PathwayMap:
+    role: Role
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    width: int
+    height: int
+
+    def node(self, node_id: str) -> MapNode:
+        return next(n for n in self.nodes if n.id == node_id)
+
+    def steps(self, direction: int) -> list[MapEdge]:
+        """Edges before (direction -1) or after (+1) the role, nearest first, for the text list."""
+        order = {n.id: n.step for n in self.nodes}
+        chosen = [e for e in self.edges
+                  if (order[e.target] > 0 if direction > 0 else order[e.source] < 0)]
+        return sorted(chosen, key=lambda e: (abs(order[e.source] if direction > 0 else order[e.target]),
+                                              self.node(e.source).title, self.node(e.target).title))
+
+
+def step_needs(kb: KnowledgeBase, role: Role) -> str:
+    """A short, factual line on what moving into ``role`` asks for, from its own fields."""
+    routes = [kb.records[r] for r in role.entry_routes if isinstance(kb.records.get(r), Route)]
+    apprenticeships = [r for r in routes if r.type == "apprenticeship" and r.status == "current"]
+    if apprenticeships:
+        return f"{apprenticeships[0].title}, or the other ways in on its page"
+    if role.registration:
+        return f"{QUALIFICATION_LABELS[role.qualifications_needed]}; registration with {role.registration}"
+    if role.training_time:
+        return role.training_time
+    return QUALIFICATION_LABELS[role.qualifications_needed]
+
+
+def _neighbours(kb: KnowledgeBase) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    after: dict[str, set[str]] = {r.id: set() for r in kb.roles}
+    before: dict[str, set[str]] = {r.id: set() for r in kb.roles}
+    for role in kb.roles:
+        for nxt in role.progression:
+            if nxt in after:
+                after[role.id].add(nxt)
+                before[nxt].add(role.id)
+        for prev in role.entry_from:
+            if prev in after:
+                after[prev].add(role.id)
+                before[role.id].add(prev)
+    return after, before
+
+
+def _walk(start: str, links: dict[str, set[str]], steps: int, kb: KnowledgeBase) -> dict[str, int]:
+    """Breadth-first distance from ``start``; ties broken by title so maps never reshuffle."""
+    seen = {start: 0}
+    queue = deque([start])
+    per_step: dict[int, int] = {}
+    while queue:
+        here = queue.popleft()
+        if seen[here] >= steps:
+            continue
+        for nxt in sorted(links[here], key=lambda i: kb.records[i].title):
+            if nxt in seen or per_step.get(seen[here] + 1, 0) >= PER_COLUMN:
+                continue
+            seen[nxt] = seen[here] + 1
+            per_step[seen[nxt]] = per_step.get(seen[nxt], 0) + 1
+            queue.append(nxt)
+    return seen
+
+
+def build_map(kb: KnowledgeBase, role: Role) -> PathwayMap:
+    after, before = _neighbours(kb)
+    forward = _walk(role.id, after, FORWARD_STEPS, kb)
+    backward = _walk(role.id, before, BACK_STEPS, kb)
+    step = {**{rid: -d for rid, d in backward.items()}, **forward}
+    nodes = []
+    for rid, s in step.items():
+        r = kb.records[rid]
+        assert isinstance(r, Role)
+        nodes.append(MapNode(rid, r.title, s, r.afc_band.label() if r.afc_band else None))
+    edges = [MapEdge(a, b, step_needs(kb, kb.records[b]))  # type: ignore[arg-type]
+             for a in step for b in sorted(after[a]) if b in step and step[b] > step[a]]
+    width, height = _layout(nodes)
+    return PathwayMap(role, nodes, edges, width, height)
+
+
+def _layout(nodes: list[MapNode]) -> tuple[int, int]:
+    columns: dict[int, list[MapNode]] = {}
+    for node in sorted(nodes, key=lambda n: (n.step, n.title)):
+        columns.setdefault(node.step, []).append(node)
+    first = min(columns)
+    tallest = max(len(c) for c in columns.values())
+    height = PAD * 2 + tallest * BOX_H + (tallest - 1) * ROW_GAP
+    for s, column in columns.items():
+        used = len(column) * BOX_H + (len(column) - 1) * ROW_GAP
+        top = PAD + (height - PAD * 2 - used) // 2
+        for i, node in enumerate(column):
+            node.x = PAD + (s - first) * (BOX_W + COL_GAP)
+            node.y = top + i * (BOX_H + ROW_GAP)
+            node.lines = textwrap.wrap(node.title, 22)[:2]
+    width = PAD * 2 + len(columns) * BOX_W + (len(columns) - 1) * COL_GAP
+    return width, height
