@@ -182,6 +182,16 @@ class HybridRetriever:
             query, k=1, filter={"kind": {"$nin": ["pastjob", "explore"]}})
         return 1.0 - float(docs[0][1]) if docs else 0.0
 
+    def role_similarity(self, text: str) -> dict[str, float]:
+        """Cosine similarity of the words to every role (its closest section)."""
+        docs = self.store.similarity_search_with_score(text, k=len(self.kb.records) * 3,
+                                                       filter={"kind": "role"})
+        best: dict[str, float] = {}
+        for doc, distance in docs:
+            rid = str(doc.metadata["record_id"])
+            best[rid] = max(best.get(rid, 0.0), 1.0 - float(distance))
+        return best
+
     def nearest_past_job(self, text: str) -> tuple[str, float] | None:
         """The listed previous job closest in meaning to the words, with its cosine similarity."""
         docs = self.store.similarity_search_with_score(text, k=1, filter={"kind": "pastjob"})

@@ -20,8 +20,8 @@ PER_SKILL = 1.0
 MAX_SKILLS = 3
 INTEREST = 2.0
 APPRENTICESHIP = 0.5
-MEANING = 1.5
-MEANING_DEPTH = 15
+MEANING = 6.0
+MEANING_FLOOR = 0.3   # cosine below this says nothing about fit
 SKILL_SIMILARITY = 85
 JOB_SIMILARITY = 88
 NEAR_JOB = 0.55  # cosine similarity for "I taught maths" -> Teacher when no name matches
@@ -65,11 +65,18 @@ def find_past_job(jobs: list[PastJob], text: str) -> PastJob | None:
     return best[1]
 
 
+def _same_skill(a: str, b: str) -> bool:
+    # "customer service" meets "good customer service"; a lone common word ("patience") must match whole.
+    if fuzz.token_sort_ratio(a, b) >= SKILL_SIMILARITY:
+        return True
+    short, long = sorted((a, b), key=lambda t: len(t.split()))
+    return len(short.split()) >= 2 and f" {short} " in f" {long} "
+
+
 def shared_skills(job: PastJob, role: Role) -> list[str]:
     """Role skills that the previous job also builds (close wording counts)."""
     mine = [_folded(s) for s in (*job.skills, *job.knows)]
-    return [skill for skill in role.skills
-            if any(fuzz.token_set_ratio(_folded(skill), m) >= SKILL_SIMILARITY for m in mine)]
+    return [skill for skill in role.skills if any(_same_skill(_folded(skill), m) for m in mine)]
 
 
 def resolve_job(kb: KnowledgeBase, retriever: HybridRetriever, text: str) -> PastJob | None:
@@ -96,7 +103,7 @@ def match_roles(kb: KnowledgeBase, retriever: HybridRetriever, job_text: str,
     job = resolve_job(kb, retriever, text)
     direct = _direct(kb, retriever, job, text)
     query = f"{job.label}: {', '.join(job.skills)}" if job else text
-    near = [h.record_id for h in retriever.search(query, k=MEANING_DEPTH, kinds=["role"])]
+    closeness = retriever.role_similarity(query)
     results = []
     for role in kb.roles:
         item = RankedRole(role)
@@ -110,14 +117,15 @@ def match_roles(kb: KnowledgeBase, retriever: HybridRetriever, job_text: str,
         fits = interest_fit(kb.explore, interests, role)
         if fits:
             item.add(INTEREST, f"Fits what you enjoy: {', '.join(fits)}")
-        if item.score == 0 and role.id not in near:
+        cosine = closeness.get(role.id, 0.0)
+        if item.score == 0 and cosine < MEANING_FLOOR:
             continue  # nothing links this role to the person: leave it out rather than pad the list
         linked = bool(item.reasons)
         item.add(EASE[role.qualifications_needed], ease_reason(role))
         if role.apprenticeship_available:
             item.add(APPRENTICESHIP, "You can train while you earn through an apprenticeship")
-        if role.id in near:
-            item.add(MEANING * (1 - near.index(role.id) / MEANING_DEPTH),
+        if cosine > MEANING_FLOOR:
+            item.add(MEANING * (cosine - MEANING_FLOOR) / (1 - MEANING_FLOOR),
                      None if linked else "What you did is close to what this job involves")
         results.append(item)
     return MatchResult(job, ordered(results, limit))

@@ -12,7 +12,7 @@ from service.schema import QUALIFICATION_LABELS, Role, Route
 
 BACK_STEPS = 2      # roles before this one
 FORWARD_STEPS = 4   # enough for domestic assistant -> ... -> registered nurse
-PER_COLUMN = 6      # wider columns become unreadable on a phone
+PER_COLUMN = 5      # wider columns become unreadable on a phone
 
 # Drawing sizes in SVG user units; the drawing scales to its container.
 BOX_W, BOX_H, COL_GAP, ROW_GAP, PAD = 170, 56, 50, 16, 10
@@ -47,13 +47,21 @@ class PathwayMap:
     def node(self, node_id: str) -> MapNode:
         return next(n for n in self.nodes if n.id == node_id)
 
-    def steps(self, direction: int) -> list[MapEdge]:
-        """Edges before (direction -1) or after (+1) the role, nearest first, for the text list."""
-        order = {n.id: n.step for n in self.nodes}
-        chosen = [e for e in self.edges
-                  if (order[e.target] > 0 if direction > 0 else order[e.source] < 0)]
-        return sorted(chosen, key=lambda e: (abs(order[e.source] if direction > 0 else order[e.target]),
-                                              self.node(e.source).title, self.node(e.target).title))
+    def listed(self, direction: int) -> list[tuple[MapNode, list[MapNode], str]]:
+        """Jobs before (direction -1) or after (+1) the role, nearest first, each once, with the jobs
+        it links to on the role's side and what the move asks: the drawing's text equivalent."""
+        out = []
+        for node in sorted(self.nodes, key=lambda n: (abs(n.step), n.title)):
+            if node.step * direction <= 0:
+                continue
+            if direction > 0:
+                links = [e for e in self.edges if e.target == node.id]
+                others = [self.node(e.source) for e in links]
+            else:
+                links = [e for e in self.edges if e.source == node.id]
+                others = [self.node(e.target) for e in links]
+            out.append((node, others, links[0].needs if links else ""))
+        return out
 
 
 def step_needs(kb: KnowledgeBase, role: Role) -> str:
@@ -112,8 +120,9 @@ def build_map(kb: KnowledgeBase, role: Role) -> PathwayMap:
         r = kb.records[rid]
         assert isinstance(r, Role)
         nodes.append(MapNode(rid, r.title, s, r.afc_band.label() if r.afc_band else None))
+    # Only moves from one column to the next are drawn, so the map reads left to right in steps.
     edges = [MapEdge(a, b, step_needs(kb, kb.records[b]))  # type: ignore[arg-type]
-             for a in step for b in sorted(after[a]) if b in step and step[b] > step[a]]
+             for a in step for b in sorted(after[a]) if b in step and step[b] == step[a] + 1]
     width, height = _layout(nodes)
     return PathwayMap(role, nodes, edges, width, height)
 
