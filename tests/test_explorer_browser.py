@@ -68,9 +68,9 @@ def test_filters_update_counts_by_keyboard_and_keep_focus(browser, base_url):
     assert count == page.locator(".results-list li").count()
     assert page.locator("#live").inner_text().startswith(str(count))
     # Another family's count now says what ticking it would add; a qualification count narrows.
-    quals = page.locator("#c-qualifications-degree").inner_text()
     page.locator("summary", has_text="Qualifications needed").focus()
     page.keyboard.press("Enter")
+    quals = page.locator("#c-qualifications-degree").inner_text()
     page.locator("input[name=qualifications][value=degree]").focus()
     page.keyboard.press("Space")
     expect(page.locator("#result-count")).to_have_text(re.compile(rf"^\s*{quals.strip('()')} job"))
