@@ -13,6 +13,11 @@ $(STAMP): pyproject.toml
 	$(PIP) install -q -e ".[test]"
 	touch $(STAMP)
 
+# axe-core (npm) is injected into pages by the accessibility tests; nothing from npm is served.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch node_modules/.installed
+
 install: $(STAMP)
 
 ingest: $(STAMP)
@@ -31,7 +36,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(VENV)/bin/pathways bench
 
-test: $(STAMP)
+test: $(STAMP) node_modules/.installed
 	@command -v chromium >/dev/null 2>&1 || ./scripts/install-chromium.sh
 	$(VENV)/bin/pathways ingest --check
 	$(VENV)/bin/python -m pytest; status=$$?; \
@@ -40,4 +45,4 @@ test: $(STAMP)
 	$(VENV)/bin/pathways eval --gate
 
 clean:
-	rm -rf $(VENV) data
+	rm -rf $(VENV) data node_modules

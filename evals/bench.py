@@ -68,6 +68,36 @@ def _load(base: str, concurrency: int, total: int) -> dict[str, float]:
             "p99_ms": round(_pct(latencies, 0.99), 1), "rps": round(total / wall, 1)}
 
 
+PAGES = {
+    "roles, all filters": "/roles?q=assistant&family=clinical-support&family=hotel-services&clinical=false"
+                          "&patient_facing=true&qualifications=none&qualifications=gcse&apprenticeship=true"
+                          "&band_min=2&band_max=4&patterns=part-time&patterns=shifts",
+    "roles, no filters": "/roles",
+    "role profile": "/roles/healthcare-support-worker",
+    "compare 3": "/compare?ids=porter,care-worker,phlebotomist",
+    "pathway map": "/pathways/domestic-assistant",
+    "match (typed job)": "/match?job=I+worked+on+the+tills+at+Tesco",
+    "quiz results": "/quiz?people=yes&interests=caring&shifts=yes&have=gcse&study=earn",
+}
+PAGE_GOAL_MS = 100
+
+
+def _pages(base: str, rounds: int = 20) -> list[dict[str, float | str]]:
+    """Server-side render time of each explorer page (from the Server-Timing header), c=1."""
+    rows = []
+    with httpx.Client(timeout=30, headers={"accept": "text/html"}) as client:
+        for name, path in PAGES.items():
+            client.get(base + path)  # warm caches once, as a class would
+            times = []
+            for _ in range(rounds):
+                r = client.get(base + path)
+                r.raise_for_status()
+                times.append(float(r.headers["server-timing"].split("dur=")[1]))
+            rows.append({"page": name, "p50_ms": round(statistics.median(times), 1),
+                         "p95_ms": round(_pct(times, 0.95), 1)})
+    return rows
+
+
 def _ingest_times(settings: Settings) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "PATHWAYS_DATA_DIR": tmp, "PATHWAYS_KNOWLEDGE_DIR": str(settings.knowledge_dir)}
@@ -101,11 +131,12 @@ def main(settings: Settings, requests: int, out: Path) -> int:
             return 1
         _load(base, 4, 48)  # warm-up, not reported
         levels = [_load(base, c, requests) for c in (1, 8, 32)]
+        pages = _pages(base)
         rss = _rss_mb(server.pid)
     finally:
         server.terminate()
         server.wait(10)
-    result = {"cold_start_s": round(ready, 2), "rss_mb": round(rss, 1), "levels": levels,
+    result = {"cold_start_s": round(ready, 2), "rss_mb": round(rss, 1), "levels": levels, "pages": pages,
               **_ingest_times(settings), "cpu_count": os.cpu_count()}
     table = Table(title="Chat latency over HTTP on loopback")
     for col in ("concurrency", "requests", "errors", "p50_ms", "p95_ms", "p99_ms", "rps"):
@@ -114,6 +145,12 @@ def main(settings: Settings, requests: int, out: Path) -> int:
         table.add_row(*(str(row[c]) for c in ("concurrency", "requests", "errors", "p50_ms", "p95_ms",
                                                "p99_ms", "rps")))
     console.print(table)
+    page_table = Table(title=f"Explorer pages: server-side render time, c=1 (goal <= {PAGE_GOAL_MS} ms)")
+    for col in ("page", "p50_ms", "p95_ms"):
+        page_table.add_column(col, justify="right" if col != "page" else "left")
+    for row in pages:
+        page_table.add_row(str(row["page"]), str(row["p50_ms"]), str(row["p95_ms"]))
+    console.print(page_table)
     console.print(f"cold start to ready {result['cold_start_s']} s · RSS {result['rss_mb']} MB · "
                   f"full ingest {result['ingest_full_s']} s · no-change ingest "
                   f"{result['ingest_no_change_s']} s")

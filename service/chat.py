@@ -7,6 +7,7 @@ import re
 
 
 from service import compose
+from service.explorer.match import match_roles, resolve_job
 from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
 from service.knowledge_base import KnowledgeBase
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
@@ -214,6 +215,12 @@ class ChatService:
         reasons: dict[str, str] = {}
         by_id = {r.id: r for r in self.kb.roles}
         meaning = {r.id: i for i, r in enumerate(roles)}
+        if resolve_job(self.kb, self.retriever, message) is not None:
+            # A job on the explorer's list: use the same explainable ranking as "I used to work as".
+            ranked = match_roles(self.kb, self.retriever, message, [], limit=5).ranked
+            return self._suggestion_text([r.role for r in ranked],
+                                         {r.role.id: r.reasons[0].lower() for r in ranked if r.reasons},
+                                         level)
         # Best match on the past job first; among equals, jobs that are easier to start and
         # closer in meaning to the whole question.
         matches = sorted(self.retriever.past_jobs.match(message, limit=40),
@@ -223,6 +230,10 @@ class ChatService:
             reasons.setdefault(rid, f"suits people who have worked as a {job}")
         chosen = [by_id[rid] for rid in reasons][:5]
         chosen += [r for r in roles if r not in chosen][: max(0, 5 - len(chosen))]
+        return self._suggestion_text(chosen, reasons, level)
+
+    def _suggestion_text(self, chosen: list[Role], reasons: dict[str, str],
+                         level: compose.Level) -> compose.Composed:
         if not chosen:
             return compose.Composed(NOT_FOUND_TEXT, [])
         lines = ["Jobs that could suit you:"]

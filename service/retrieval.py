@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from langchain_chroma import Chroma
+import numpy as np
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 
@@ -163,6 +164,7 @@ class HybridRetriever:
         self.past_jobs = PastJobIndex(kb)
         self._rows = kb.chunks
         self._bm25 = BM25Okapi([tokens(row.text) for row in self._rows])
+        self._role_vectors: tuple[np.ndarray, list[str]] | None = None
 
     def dense(self, query: str, kinds: Iterable[str] | None = None, k: int = CANDIDATES) -> list[str]:
         kinds = list(kinds or [])
@@ -183,13 +185,18 @@ class HybridRetriever:
         return 1.0 - float(docs[0][1]) if docs else 0.0
 
     def role_similarity(self, text: str) -> dict[str, float]:
-        """Cosine similarity of the words to every role (its closest section)."""
-        docs = self.store.similarity_search_with_score(text, k=len(self.kb.records) * 3,
-                                                       filter={"kind": "role"})
+        """Cosine similarity of the words to every role (its closest section). The role vectors are
+        read from the index once; scoring all of them is then one matrix product."""
+        if self._role_vectors is None:
+            got = self.store.get(where={"kind": "role"}, include=["embeddings", "metadatas"])
+            self._role_vectors = (np.asarray(got["embeddings"], dtype=np.float32),
+                                  [str(m["record_id"]) for m in got["metadatas"]])
+        vectors, owners = self._role_vectors
+        query = np.asarray(self.store.embeddings.embed_query(text), dtype=np.float32)
+        scores = vectors @ query / (np.linalg.norm(vectors, axis=1) * np.linalg.norm(query) + 1e-9)
         best: dict[str, float] = {}
-        for doc, distance in docs:
-            rid = str(doc.metadata["record_id"])
-            best[rid] = max(best.get(rid, 0.0), 1.0 - float(distance))
+        for rid, score in zip(owners, scores.tolist(), strict=True):
+            best[rid] = max(best.get(rid, -1.0), score)
         return best
 
     def nearest_past_job(self, text: str) -> tuple[str, float] | None:

@@ -10,7 +10,7 @@ from rapidfuzz import fuzz
 from service.explorer.ranking import EASE, RankedRole, ease_reason, interest_fit, ordered
 from service.intent import neutralise
 from service.knowledge_base import KnowledgeBase
-from service.retrieval import HybridRetriever, normalise
+from service.retrieval import HybridRetriever, normalise, tokens
 from service.schema import PastJob, Role
 
 # Weights: the knowledge saying "good for people who have worked as X" counts most; shared skills,
@@ -46,6 +46,33 @@ def _name_score(name: str, wanted: str) -> tuple[int, float]:
     return (1, ratio) if ratio >= JOB_SIMILARITY else (0, 0.0)
 
 
+def _word_owners(jobs: list[PastJob]) -> dict[str, set[str]]:
+    owners: dict[str, set[str]] = {}
+    for job in jobs:
+        for name in (job.label, *job.also):
+            for word in set(tokens(_folded(name))):
+                owners.setdefault(word, set()).add(job.id)
+    return owners
+
+
+def _by_words(jobs: list[PastJob], wanted: str) -> PastJob | None:
+    """Fallback: a job sharing two words of one of its names with the text ("registered nurse in the
+    Philippines"), or one word that no other job uses ("Deliveroo")."""
+    owners = _word_owners(jobs)
+    said = set(tokens(wanted))
+    best: tuple[float, PastJob | None] = (0.0, None)
+    for job in jobs:
+        for name in (job.label, *job.also):
+            words = set(tokens(_folded(name)))
+            shared = words & said
+            distinctive = any(owners[w] == {job.id} for w in shared)
+            if words and (len(shared) >= 2 or distinctive) and len(shared) / len(words) >= 0.5:
+                score = len(shared) + len(shared) / len(words)
+                if score > best[0]:
+                    best = (score, job)
+    return best[1]
+
+
 def find_past_job(jobs: list[PastJob], text: str) -> PastJob | None:
     """The listed job the words name: by id, label or another name, allowing small slips."""
     wanted = _folded(text)
@@ -62,7 +89,7 @@ def find_past_job(jobs: list[PastJob], text: str) -> PastJob | None:
             score = _name_score(folded, wanted)
             if score > best[0]:
                 best = (score, job)
-    return best[1]
+    return best[1] or _by_words(jobs, wanted)
 
 
 def _same_skill(a: str, b: str) -> bool:
@@ -94,7 +121,8 @@ def _direct(kb: KnowledgeBase, retriever: HybridRetriever, job: PastJob | None,
     if job is not None:
         label = job.label.casefold()
         return {r.id: job.label for r in kb.roles if any(p.casefold() == label for p in r.previous_jobs)}
-    return {rid: said for rid, _score, said in retriever.past_jobs.match(text, limit=40)}
+    # Unlisted job: only roles naming it in full count ("laundry worker" must not match every "worker").
+    return {rid: said for rid, score, said in retriever.past_jobs.match(text, limit=40) if score >= 100}
 
 
 def match_roles(kb: KnowledgeBase, retriever: HybridRetriever, job_text: str,
