@@ -42,7 +42,17 @@ def coverage_markdown(k: Knowledge) -> str:
     out += _table("Programmes by ICS area", {i: ics.get(i, 0) for i in ICS_BOROUGHS}, "ICS area")
     out += _table("Routes and programmes by priority group", dict(sorted(groups.items())), "group")
     out += _table("Routes by type", dict(sorted(route_types.items())), "type")
+    if k.explore is not None:
+        listed = {j.label: sum(j.label.casefold() in {p.casefold() for p in r.previous_jobs} for r in roles)
+                  for j in k.explore.past_jobs}
+        out += _table("Previous jobs (explore.yaml) and how many role profiles name them", listed,
+                      "previous job")
     gaps = ["## Gaps", ""]
+    if k.explore is not None:
+        thin = sorted(label for label, n in listed.items() if n < 3)
+        if thin:
+            gaps.append(f"- Previous jobs named by fewer than 3 role profiles ({len(thin)}; the match "
+                        "leans on skills and meaning for these): " + ", ".join(thin))
     gaps += [f"- No borough-specific programme in {b}" for b in BOROUGHS if not boroughs.get(b)]
     gaps += [f"- Family with fewer than 3 roles: {FAMILY_LABELS[f]}" for f in FAMILY_LABELS
              if families.get(f, 0) < 3]
