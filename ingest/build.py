@@ -13,6 +13,7 @@ from ingest.checks import check_knowledge
 from ingest.chunks import Chunk, build_chunks
 from ingest.load import KnowledgeError, load_knowledge
 from service.config import Settings
+from service.embeddings import MODEL_IDS
 from service.index import active_collection_name, make_client, pointer_name, set_active
 
 BATCH = 128
@@ -45,11 +46,15 @@ def _batches(items: Sequence[Chunk], size: int = BATCH) -> Iterator[Sequence[Chu
         yield items[start:start + size]
 
 
-def _previous(client: ClientAPI, name: str | None) -> dict[str, tuple[str, str, list[float]]]:
-    """Chunk id -> (text hash, payload hash, embedding) from the active collection, for reuse."""
+def _previous(client: ClientAPI, name: str | None, model_id: str) -> dict[str, tuple[str, str, list[float]]]:
+    """Chunk id -> (text hash, payload hash, embedding) from the active collection, for reuse —
+    only if the same model build made it (vectors from two builds must never mix)."""
     if name is None:
         return {}
-    got = client.get_collection(name, embedding_function=None).get(include=["metadatas", "embeddings"])
+    collection = client.get_collection(name, embedding_function=None)
+    if (collection.metadata or {}).get("embedder") != model_id:
+        return {}
+    got = collection.get(include=["metadatas", "embeddings"])
     return {cid: (str(meta.get("hash", "")), str(meta.get("payload_hash", "")), list(emb))
             for cid, meta, emb in zip(got["ids"], got["metadatas"], got["embeddings"], strict=True)}
 
@@ -78,7 +83,8 @@ def run_ingest(
     client = make_client(settings)
     prefix = settings.collection_prefix
     active = active_collection_name(client, prefix)
-    previous = _previous(client, active)
+    model_id = MODEL_IDS[settings.embedder]
+    previous = _previous(client, active, model_id)
 
     wanted = {c.id: (str(c.metadata["hash"]), str(c.metadata["payload_hash"])) for c in chunks}
     if active and wanted == {cid: (h, p) for cid, (h, p, _) in previous.items()}:
@@ -103,7 +109,7 @@ def run_ingest(
     # Written with chromadb directly because we pass embeddings we already have (reused or just
     # computed); langchain's Chroma store reads the same collection for retrieval.
     collection = client.create_collection(name, embedding_function=None,
-                                          metadata={"hnsw:space": "cosine"})
+                                          metadata={"hnsw:space": "cosine", "embedder": model_id})
     for batch in _batches(chunks, 256):
         collection.upsert(ids=[c.id for c in batch], documents=[c.text for c in batch],
                           metadatas=[c.metadata for c in batch],

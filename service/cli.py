@@ -45,7 +45,7 @@ def ingest(
                   console=console, transient=True) as bar:
         task = bar.add_task("embed", total=None)
         try:
-            summary = run_ingest(settings, lambda: load_embeddings(0),
+            summary = run_ingest(settings, lambda: load_embeddings(0, settings.embedder, threads=0),
                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
         except KnowledgeError as exc:
             for problem in exc.problems:

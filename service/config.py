@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `pathways serve` listens on.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level.")
     query_cache_size: int = Field(2048, ge=0, description="Query embeddings kept in memory.")
+    embedder: Literal["onnx", "torch"] = Field(
+        "onnx", description="MiniLM build: int8 ONNX (fast, no PyTorch) or the original via PyTorch.")
 
 
 @lru_cache

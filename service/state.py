@@ -45,9 +45,14 @@ class AppState:
 
     def load(self, embeddings: CachedEmbeddings | None = None) -> None:
         try:
-            embeddings = embeddings or load_embeddings(self.settings.query_cache_size)
+            embeddings = embeddings or load_embeddings(self.settings.query_cache_size,
+                                                       self.settings.embedder)
             client = make_client(self.settings)
             kb = load_knowledge_base(client, self.settings.collection_prefix)
+            built_with = (client.get_collection(kb.collection).metadata or {}).get("embedder")
+            if built_with != embeddings.model_id:
+                raise IndexUnavailable(f"the index was built with {built_with or 'an older build'} but "
+                                       f"queries would use {embeddings.model_id}: run `pathways ingest`")
             store = Chroma(client=client, collection_name=kb.collection, embedding_function=embeddings)
             retriever = HybridRetriever(kb, store)
             with self._lock:

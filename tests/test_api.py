@@ -84,3 +84,23 @@ def test_role_by_id(client: TestClient):
 def test_openapi_documents_chat(client: TestClient):
     spec = client.get("/openapi.json").json()
     assert "/api/chat" in spec["paths"] and "/api/roles/{role_id}" in spec["paths"]
+
+
+def test_onnx_and_torch_builds_agree(embeddings):
+    """The default int8 ONNX build stands in for the original weights: same direction, near enough."""
+    from service.embeddings import load_embeddings
+
+    torch_build = load_embeddings(0, "torch")
+    texts = ["how do I become a healthcare assistant", "fisiotherapist pay in Hackney",
+             "I worked in a shop for 5 years, what can I do in the NHS?"]
+    for a, b in zip(embeddings.embed_documents(texts), torch_build.embed_documents(texts), strict=True):
+        assert sum(x * y for x, y in zip(a, b, strict=True)) > 0.99
+
+
+def test_index_from_another_model_build_is_refused(real_settings, embeddings):
+    from service.embeddings import CachedEmbeddings
+    from service.state import AppState
+
+    state = AppState(real_settings)
+    state.load(CachedEmbeddings(embeddings.inner, 0, "some-other-build"))
+    assert state.ready is None and "pathways ingest" in (state.error or "")
