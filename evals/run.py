@@ -60,7 +60,7 @@ def score(ranked: list[str], expected: list[str]) -> dict[str, float]:
 
 RETRIEVERS = {
     "bm25 only": {"use_dense": False, "use_title": False},
-    "dense only (langchain Chroma)": {"use_bm25": False, "use_title": False},
+    "dense only (langchain Chroma)": {"use_bm25": False, "use_title": False, "chroma": True},
     "hybrid (dense + bm25, RRF)": {"use_title": False},
     "hybrid + title match": {},
 }
