@@ -48,7 +48,7 @@ class ChatService:
         self.figures = FigureChecker(kb)
 
     # -- finding what the question is about ---------------------------------------------------
-    def named_records(self, text: str, matches: list[TitleMatch] | None = None) -> list[AnyRecord]:
+    def named_records(self, text: str, matches: tuple[TitleMatch, ...] | None = None) -> list[AnyRecord]:
         """Records the text names: exact names, or one confident misspelling when none is exact."""
         matches = self.retriever.titles.match(text) if matches is None else matches
         exact = [m for m in matches if m.score >= 100]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from langchain_chroma import Chroma
 import numpy as np
@@ -82,12 +83,14 @@ class TitleIndex:
                     self.names.append(norm)
                     self.owner.append(record.id)
                     self.is_role.append(record.kind == "role")
+        # One question asks for exact and near names separately, and a class repeats questions.
+        self.match = lru_cache(maxsize=4096)(self._match)
 
     @staticmethod
     def _norm(text: str) -> str:
         return normalise(text)
 
-    def match(self, query: str, limit: int = 8) -> list[TitleMatch]:
+    def _match(self, query: str, limit: int = 8) -> tuple[TitleMatch, ...]:
         q = self._norm(query)
         words = q.split()
         best: dict[str, TitleMatch] = {}
@@ -110,7 +113,7 @@ class TitleIndex:
                 # A misspelt name has as many words as the real one; "hospital" is not "hospital OT".
                 if len(name.split()) == len(gram.split()):
                     keep(self.owner[idx], name, score)
-        return sorted(best.values(), key=lambda m: -m.score)[:limit]
+        return tuple(sorted(best.values(), key=lambda m: -m.score)[:limit])
 
 
 # Everyday words for past jobs, folded onto the words our records use in ``previous_jobs``.
