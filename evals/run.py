@@ -18,6 +18,9 @@ from service.models import ChatRequest, ChatTurn
 from service.state import AppState
 
 GATES = {"recall@5": 0.90}
+SHIPPED = "hybrid + title match"
+BASELINES = ("bm25 only", "dense only (langchain Chroma)")
+MARGIN = 0.05  # the shipped retriever must beat the best single baseline by 5 points of recall@5
 NO_ANSWER = {"out-of-scope", "emergency"}
 console = Console()
 
@@ -156,6 +159,10 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
         failed.append(f"trust check {trust_share:.1%} < 100%")
     if unknown or match["unknown"]:
         failed.append("questions or match cases expect record ids that do not exist")
+    best_single = max(baselines[b]["recall@5"] for b in BASELINES)
+    if baselines[SHIPPED]["recall@5"] < best_single + MARGIN:
+        failed.append(f"{SHIPPED} recall@5 {baselines[SHIPPED]['recall@5']:.3f} is not {MARGIN:.2f} above "
+                      f"the best single retriever ({best_single:.3f})")
     if match["precision@5"] < MATCH_GATE:
         failed.append(f"match precision@5 {match['precision@5']:.3f} < {MATCH_GATE}")
     if gate and failed:
