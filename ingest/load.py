@@ -11,6 +11,10 @@ from pydantic import ValidationError
 from service.schema import KIND_DIRS, KIND_MODELS, AnyRecord, Explore, Glossary, Pay, Role
 
 
+# libyaml's safe loader parses the ~300 files several times faster than the pure-Python one.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @dataclass(frozen=True)
 class Problem:
     path: str
@@ -47,7 +51,7 @@ class KnowledgeError(Exception):
 def _read_yaml(path: Path, root: Path, problems: list[Problem]) -> object | None:
     rel = str(path.relative_to(root.parent)) if root.parent in path.parents else str(path)
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader)
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         problems.append(Problem(rel, path.stem, "-", f"not valid YAML/UTF-8: {exc}".splitlines()[0]))
         return None
