@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 from rich.table import Table
 
+from evals.gold import gold_items
 from service.explorer.core import Explorer
 
 # Issue #4 asks for 0.8; measured 0.563 on 82 cases (see README). This floor stops regressions
@@ -27,14 +27,7 @@ class MatchCase(BaseModel):
 
 
 def load_cases(folder: Path) -> list[MatchCase]:
-    cases: list[MatchCase] = []
-    for path in sorted(folder.glob("*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            try:
-                cases.append(MatchCase.model_validate(item))
-            except ValidationError as exc:
-                raise SystemExit(f"{path}: case {item.get('id')}: {exc.errors()[0]['msg']}") from None
-    return cases
+    return [case for _, _, case in gold_items(folder, MatchCase, "case")]
 
 
 def run_match(explorer: Explorer, folder: Path, console: Console) -> dict:

@@ -7,11 +7,11 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from rich.console import Console
 from rich.table import Table
 
+from evals.gold import gold_items
 from evals.match_eval import MATCH_GATE, run_match
 from service.config import Settings
 from service.models import ChatRequest, ChatTurn
@@ -38,15 +38,9 @@ class Question(BaseModel):
 
 def load_questions(folder: Path) -> list[dict]:
     questions: list[dict] = []
-    for path in sorted(folder.glob("*.yaml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
-            try:
-                Question.model_validate(item)
-            except ValidationError as exc:
-                raise SystemExit(f"{path}: question {item.get('id')}: {exc.errors()[0]['msg']} "
-                                 f"at {exc.errors()[0]['loc']}") from None
-            item["file"] = path.name
-            questions.append(item)
+    for path, item, _ in gold_items(folder, Question, "question"):
+        item["file"] = path.name
+        questions.append(item)
     ids = [q["id"] for q in questions]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:

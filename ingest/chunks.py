@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ingest.load import Knowledge
 from service.schema import FAMILY_LABELS, QUALIFICATION_LABELS, Programme, Role, Route, record_url
 
+
 @dataclass(frozen=True)
 class Chunk:
     id: str

@@ -10,7 +10,6 @@ from pydantic import ValidationError
 
 from service.schema import KIND_DIRS, KIND_MODELS, AnyRecord, Explore, Glossary, Pay, Role
 
-
 # libyaml's safe loader parses the ~300 files several times faster than the pure-Python one.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

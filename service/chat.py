@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
-
 from service import compose
-from service.explorer.match import match_roles, resolve_job
+from service.explorer.core import Explorer
 from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
 from service.knowledge_base import KnowledgeBase
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
@@ -41,9 +40,10 @@ NOT_FOUND_TEXT = "I couldn't find anything on that yet. Try naming a job, or ask
 
 
 class ChatService:
-    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever, top_k: int = 5):
+    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever, explorer: Explorer, top_k: int = 5):
         self.kb = kb
         self.retriever = retriever
+        self.explorer = explorer
         self.top_k = top_k
         self.figures = FigureChecker(kb)
 
@@ -215,9 +215,10 @@ class ChatService:
         reasons: dict[str, str] = {}
         by_id = {r.id: r for r in self.kb.roles}
         meaning = {r.id: i for i, r in enumerate(roles)}
-        if resolve_job(self.kb, self.retriever, message) is not None:
+        found = self.explorer.suggest_for_past_job(message)
+        if found is not None:
             # A job on the explorer's list: use the same explainable ranking as "I used to work as".
-            ranked = match_roles(self.kb, self.retriever, message, [], limit=5).ranked
+            ranked = found.ranked
             return self._suggestion_text([r.role for r in ranked],
                                          {r.role.id: r.reasons[0].lower() for r in ranked if r.reasons},
                                          level)

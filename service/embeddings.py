@@ -88,7 +88,7 @@ class OnnxMiniLM(Embeddings):
 class CachedEmbeddings(Embeddings):
     """Wraps an embedder with an LRU cache for queries: a class of 30 asks the same things."""
 
-    def __init__(self, inner: Embeddings, cache_size: int = 2048, model_id: str = MODEL_IDS["onnx"]):
+    def __init__(self, inner: Embeddings, cache_size: int, model_id: str):
         self.inner = inner
         self.model_id = model_id
         self._cached = lru_cache(maxsize=cache_size)(self._embed_one)

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from langchain_chroma import Chroma
 import numpy as np
+from langchain_chroma import Chroma
 from rank_bm25 import BM25Okapi
 from rapidfuzz import fuzz, process
 

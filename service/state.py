@@ -56,8 +56,9 @@ class AppState:
             store = Chroma(client=client, collection_name=kb.collection, embedding_function=embeddings)
             retriever = HybridRetriever(kb, store)
             with self._lock:
-                self.ready = Ready(kb, retriever, ChatService(kb, retriever, self.settings.top_k),
-                                   embeddings, Explorer(kb, retriever))
+                explorer = Explorer(kb, retriever)
+                self.ready = Ready(kb, retriever, ChatService(kb, retriever, explorer, self.settings.top_k),
+                                   embeddings, explorer)
                 self.error = None
                 self.ready_after = time.monotonic() - self.started
             log.info("ready: %s records from %s in %.1fs", len(kb.records), kb.collection,

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from service.explorer.compare import CompareColumn, compare
 from service.explorer.filters import RoleFilters, RoleListing, filter_roles, searchable_words
-from service.explorer.match import MatchResult, match_roles
+from service.explorer.match import JobFinder, MatchResult, match_roles, rank_roles, resolve_job
 from service.explorer.pathway_map import PathwayMap, build_map
 from service.explorer.quiz import QuizAnswers, QuizQuestion, questions, score_quiz
 from service.explorer.ranking import RankedRole
@@ -23,6 +23,7 @@ class Explorer:
         self.kb = kb
         self.retriever = retriever
         self._words = {role.id: searchable_words(role) for role in kb.roles}
+        self.jobs = JobFinder(kb.explore.past_jobs)
         self.pathway_map = lru_cache(maxsize=256)(self._map)
 
     def list_roles(self, filters: RoleFilters) -> RoleListing:
@@ -43,7 +44,13 @@ class Explorer:
 
     def match(self, job: str, interests: list[str], limit: int = 10) -> MatchResult:
         self.check_interests(interests)
-        return match_roles(self.kb, self.retriever, job, interests, limit)
+        return match_roles(self.kb, self.retriever, self.jobs, job, interests, limit)
+
+    def suggest_for_past_job(self, text: str, limit: int = 5) -> MatchResult | None:
+        """The match ranking for a question that names a listed previous job; None if it names none.
+        ``text`` is already neutralised by the caller."""
+        job = resolve_job(self.jobs, self.retriever, text)
+        return rank_roles(self.kb, self.retriever, text, job, [], limit) if job else None
 
     def quiz_questions(self) -> list[QuizQuestion]:
         return questions(self.kb)

@@ -9,8 +9,7 @@ from typing import Annotated
 from pydantic import BaseModel, BeforeValidator, Field
 
 from service.retrieval import HybridRetriever, normalise, tokens
-from service.schema import (BAND_ORDER, FAMILY_LABELS, Band, Family, Qualification, Role,
-                            WorkingPattern)
+from service.schema import BAND_ORDER, FAMILY_LABELS, Band, Family, Qualification, Role, WorkingPattern
 
 
 def _blank_is_none(value: object) -> object:

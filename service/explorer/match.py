@@ -46,50 +46,49 @@ def _name_score(name: str, wanted: str) -> tuple[int, float]:
     return (1, ratio) if ratio >= JOB_SIMILARITY else (0, 0.0)
 
 
-def _word_owners(jobs: list[PastJob]) -> dict[str, set[str]]:
-    owners: dict[str, set[str]] = {}
-    for job in jobs:
-        for name in (job.label, *job.also):
-            for word in set(tokens(_folded(name))):
-                owners.setdefault(word, set()).add(job.id)
-    return owners
+class JobFinder:
+    """Finds the listed previous job that typed words mean. Names are folded, and the words that
+    only one job uses are found, once when the knowledge loads rather than on every request."""
 
+    def __init__(self, jobs: list[PastJob]):
+        self.jobs = jobs
+        self.names = [(job, _folded(name)) for job in jobs for name in (job.label, *job.also)]
+        self.owners: dict[str, set[str]] = {}
+        for job, folded in self.names:
+            for word in tokens(folded):
+                self.owners.setdefault(word, set()).add(job.id)
 
-def _by_words(jobs: list[PastJob], wanted: str) -> PastJob | None:
-    """Fallback: a job sharing two words of one of its names with the text ("registered nurse in the
-    Philippines"), or one word that no other job uses ("Deliveroo")."""
-    owners = _word_owners(jobs)
-    said = set(tokens(wanted))
-    best: tuple[float, PastJob | None] = (0.0, None)
-    for job in jobs:
-        for name in (job.label, *job.also):
-            words = set(tokens(_folded(name)))
-            shared = words & said
-            distinctive = any(owners[w] == {job.id} for w in shared)
-            if words and (len(shared) >= 2 or distinctive) and len(shared) / len(words) >= 0.5:
-                score = len(shared) + len(shared) / len(words)
-                if score > best[0]:
-                    best = (score, job)
-    return best[1]
-
-
-def find_past_job(jobs: list[PastJob], text: str) -> PastJob | None:
-    """The listed job the words name: by id, label or another name, allowing small slips."""
-    wanted = _folded(text)
-    if not wanted:
-        return None
-    best: tuple[tuple[int, float], PastJob | None] = ((0, 0.0), None)
-    for job in jobs:
-        if text.strip() == job.id:
-            return job
-        for name in (job.label, *job.also):
-            folded = _folded(name)
+    def find(self, text: str) -> PastJob | None:
+        """By id, label or another name, allowing small slips; else by shared words."""
+        wanted = _folded(text)
+        if not wanted:
+            return None
+        best: tuple[tuple[int, float], PastJob | None] = ((0, 0.0), None)
+        for job in self.jobs:
+            if text.strip() == job.id:
+                return job
+        for job, folded in self.names:
             if len(folded) < 2:
                 continue
             score = _name_score(folded, wanted)
             if score > best[0]:
                 best = (score, job)
-    return best[1] or _by_words(jobs, wanted)
+        return best[1] or self._by_words(wanted)
+
+    def _by_words(self, wanted: str) -> PastJob | None:
+        """A job sharing two words of one of its names with the text ("registered nurse in the
+        Philippines"), or one word that no other job uses ("Deliveroo")."""
+        said = set(tokens(wanted))
+        best: tuple[float, PastJob | None] = (0.0, None)
+        for job, folded in self.names:
+            words = set(tokens(folded))
+            shared = words & said
+            distinctive = any(self.owners[w] == {job.id} for w in shared)
+            if words and (len(shared) >= 2 or distinctive) and len(shared) / len(words) >= 0.5:
+                score = len(shared) + len(shared) / len(words)
+                if score > best[0]:
+                    best = (score, job)
+        return best[1]
 
 
 def _same_skill(a: str, b: str) -> bool:
@@ -106,12 +105,13 @@ def shared_skills(job: PastJob, role: Role) -> list[str]:
     return [skill for skill in role.skills if any(_same_skill(_folded(skill), m) for m in mine)]
 
 
-def resolve_job(kb: KnowledgeBase, retriever: HybridRetriever, text: str) -> PastJob | None:
-    job = find_past_job(kb.explore.past_jobs, text)
+def resolve_job(finder: JobFinder, retriever: HybridRetriever, text: str) -> PastJob | None:
+    """The listed job by name, else the one closest in meaning if it is close enough."""
+    job = finder.find(text)
     if job is None:
         near = retriever.nearest_past_job(text)
         if near and near[1] >= NEAR_JOB:
-            job = next((j for j in kb.explore.past_jobs if j.id == near[0]), None)
+            job = next((j for j in finder.jobs if j.id == near[0]), None)
     return job
 
 
@@ -125,10 +125,15 @@ def _direct(kb: KnowledgeBase, retriever: HybridRetriever, job: PastJob | None,
     return {rid: said for rid, score, said in retriever.past_jobs.match(text, limit=40) if score >= 100}
 
 
-def match_roles(kb: KnowledgeBase, retriever: HybridRetriever, job_text: str,
+def match_roles(kb: KnowledgeBase, retriever: HybridRetriever, finder: JobFinder, job_text: str,
                 interests: list[str], limit: int = 10) -> MatchResult:
     text = neutralise(job_text)
-    job = resolve_job(kb, retriever, text)
+    return rank_roles(kb, retriever, text, resolve_job(finder, retriever, text), interests, limit)
+
+
+def rank_roles(kb: KnowledgeBase, retriever: HybridRetriever, text: str, job: PastJob | None,
+               interests: list[str], limit: int = 10) -> MatchResult:
+    """Every role linked to the job (or the words, if no listed job), scored with its reasons."""
     direct = _direct(kb, retriever, job, text)
     query = f"{job.label}: {', '.join(job.skills)}" if job else text
     closeness = retriever.role_similarity(query)

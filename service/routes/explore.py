@@ -12,9 +12,21 @@ from service.explorer.core import UnknownChoice
 from service.explorer.filters import RoleFilters
 from service.explorer.quiz import QuizAnswers, QuizQuestion
 from service.explorer.ranking import RankedRole
-from service.models import (CompareResponse, CompareRole, Link, MatchRequest, MatchResponse,
-                            PastJobOut, PathwayEdge, PathwayNode, PathwayResponse, QuizResponse, Reasoned,
-                            RoleList, RoleSummary)
+from service.models import (
+    CompareResponse,
+    CompareRole,
+    Link,
+    MatchRequest,
+    MatchResponse,
+    PastJobOut,
+    PathwayEdge,
+    PathwayNode,
+    PathwayResponse,
+    QuizResponse,
+    Reasoned,
+    RoleList,
+    RoleSummary,
+)
 from service.schema import Role, record_url
 
 router = APIRouter(prefix="/api", tags=["explorer"])

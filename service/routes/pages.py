@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -71,13 +70,13 @@ def role_page(role_id: str, request: Request, ready: ReadyDep) -> HTMLResponse:
 def compare_page(request: Request, ready: ReadyDep,
                  ids: Annotated[list[str], Query(max_length=10)] = []) -> HTMLResponse:  # noqa: B006
     chosen = parse_ids(ids)
+    columns, error = [], None
     try:
         columns = ready.explorer.compare(chosen) if chosen else []
     except CompareError as exc:
-        return _page(request, "compare.html", status=400, columns=[], error=str(exc), roles=ready.kb.roles,
-                     chosen=chosen)
-    return _page(request, "compare.html", columns=columns, error=None, roles=ready.kb.roles, chosen=chosen,
-                 year=ready.kb.pay.current_year)
+        error = str(exc)
+    return _page(request, "compare.html", status=400 if error else 200, columns=columns, error=error,
+                 roles=ready.kb.roles, chosen=chosen, year=ready.kb.pay.current_year)
 
 
 @router.get("/pathways/{role_id}", response_class=HTMLResponse)
@@ -102,21 +101,18 @@ def match_page(request: Request, ready: ReadyDep,
             context["result"] = ready.explorer.match(job, [i for i in interests if i])
         except UnknownChoice as exc:
             context["error"] = str(exc)
-            return _page(request, "match.html", status=422, **context)
-    return _page(request, "match.html", **context)
+    return _page(request, "match.html", status=422 if context["error"] else 200, **context)
 
 
 @router.get("/quiz", response_class=HTMLResponse)
 def quiz_page(request: Request, ready: ReadyDep, answers: Annotated[QuizAnswers, Query()]) -> HTMLResponse:
-    answered = answers.model_dump(exclude_defaults=True)
-    results = None
+    results, error = None, None
     try:
-        results = ready.explorer.quiz(answers) if answered else None
+        results = ready.explorer.quiz(answers) if answers.model_dump(exclude_defaults=True) else None
     except UnknownChoice as exc:
-        return _page(request, "quiz.html", status=422, questions=ready.explorer.quiz_questions(),
-                     given=answers.model_dump(), results=None, error=str(exc))
-    return _page(request, "quiz.html", questions=ready.explorer.quiz_questions(), given=answers.model_dump(),
-                 results=results, error=None)
+        error = str(exc)
+    return _page(request, "quiz.html", status=422 if error else 200, questions=ready.explorer.quiz_questions(),
+                 given=answers.model_dump(), results=results, error=error)
 
 
 @router.get("/routes/{route_id}", response_class=HTMLResponse)
