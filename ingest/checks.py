@@ -52,6 +52,21 @@ def _check_links(k: Knowledge, problems: list[Problem]) -> None:
                 if kinds.get(target) != "role":
                     problems.append(Problem("knowledge/explore.yaml", interest.id,
                                             f"interests.{i}.roles.{j}", f"links to unknown role id '{target}'"))
+        _check_past_jobs(k, problems)
+
+
+def _check_past_jobs(k: Knowledge, problems: list[Problem]) -> None:
+    """A first choice must be a role naming the job by its picker label, or the match would quietly
+    drop it. (Roles may also name jobs outside the picker, for typed-in jobs.)"""
+    named: dict[str, set[str]] = {}
+    for role in k.roles:
+        for label in role.previous_jobs:
+            named.setdefault(label.casefold(), set()).add(role.id)
+    for i, job in enumerate(k.explore.past_jobs):
+        for j, target in enumerate(job.first_choices):
+            if target not in named.get(job.label.casefold(), set()):
+                problems.append(Problem("knowledge/explore.yaml", job.id, f"past_jobs.{i}.first_choices.{j}",
+                                        f"role '{target}' does not name '{job.label}' in its previous_jobs"))
 
 
 def _check_prose_figures(rec: Role | Route | Programme, path: str, problems: list[Problem]) -> None:

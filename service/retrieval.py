@@ -216,10 +216,9 @@ class HybridRetriever:
         """Cosine similarity of the words to every role (its closest section)."""
         return dict(self._top(text, {"role"}, len(self.kb.records)))
 
-    def nearest_past_job(self, text: str) -> tuple[str, float] | None:
-        """The listed previous job closest in meaning to the words, with its cosine similarity."""
-        top = self._top(text, {"pastjob"}, 1)
-        return top[0] if top else None
+    def past_job_similarity(self, text: str) -> dict[str, float]:
+        """Cosine similarity of the words to every listed previous job."""
+        return dict(self._top(text, {"pastjob"}, len(self.kb.explore.past_jobs)))
 
     def bm25(self, query: str, kinds: Iterable[str] | None = None, k: int = CANDIDATES) -> list[str]:
         toks = tokens(query)

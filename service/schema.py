@@ -319,6 +319,10 @@ class PastJob(Strict):
     skills: list[ShortText] = Field(min_length=3, description="Skills the job builds that carry over.")
     knows: list[ShortText] = Field(default_factory=list,
                                    description="Things the job teaches (e.g. food hygiene, first aid).")
+    first_choices: list[RecordId] = Field(
+        default_factory=list, max_length=6,
+        description="Role ids a careers adviser would suggest first, best first; each must name this job "
+                    "in its previous_jobs.")
 
 
 class Interest(Strict):

@@ -16,6 +16,7 @@ from service.schema import PastJob, Role
 # Weights: the knowledge saying "good for people who have worked as X" counts most; shared skills,
 # an easy start and the person's interests follow; closeness in meaning only orders the rest.
 DIRECT = 4.0
+FIRST_CHOICE = 3.0  # the knowledge's short list of first suggestions for a past job, best first
 PER_SKILL = 1.0
 MAX_SKILLS = 3
 INTEREST = 2.0
@@ -24,7 +25,9 @@ MEANING = 6.0
 MEANING_FLOOR = 0.3   # cosine below this says nothing about fit
 SKILL_SIMILARITY = 85
 JOB_SIMILARITY = 88
-NEAR_JOB = 0.55  # cosine similarity for "I taught maths" -> Teacher when no name matches
+NEAR_JOB = 0.55  # cosine for a job no name matches ("laundry worker" is close to bar staff: 0.50)
+NEAR_RIVAL = 0.4  # cosine for a job close in meaning to beat the jobs the words name
+NEAR_CANDIDATES = 3
 
 # Skills and job names repeat across every request; fold each phrase once.
 _folded = lru_cache(maxsize=16384)(normalise)
@@ -52,43 +55,66 @@ class JobFinder:
 
     def __init__(self, jobs: list[PastJob]):
         self.jobs = jobs
+        self.by_id = {job.id: job for job in jobs}
         self.names = [(job, _folded(name)) for job in jobs for name in (job.label, *job.also)]
         self.owners: dict[str, set[str]] = {}
         for job, folded in self.names:
             for word in tokens(folded):
                 self.owners.setdefault(word, set()).add(job.id)
 
-    def find(self, text: str) -> PastJob | None:
-        """By id, label or another name, allowing small slips; else by shared words."""
+    def exact(self, text: str) -> PastJob | None:
+        """The job whose id or one of whose names is exactly the text."""
         wanted = _folded(text)
-        if not wanted:
-            return None
-        best: tuple[tuple[int, float], PastJob | None] = ((0, 0.0), None)
-        for job in self.jobs:
-            if text.strip() == job.id:
-                return job
+        if text.strip() in self.by_id:
+            return self.by_id[text.strip()]
+        return next((job for job, folded in self.names if folded == wanted), None) if wanted else None
+
+    def candidates(self, text: str) -> dict[str, float]:
+        """Jobs the words name, each with the strength of that evidence (0.1-0.4): a name inside the
+        text counts by how much of the text it covers ("PA" in a long sentence is weak), a name
+        spelled close ("secuirty guard") as much as a whole name, shared words by their number."""
+        wanted = _folded(text)
+        said = set(tokens(wanted))
+        found: dict[str, float] = {}
+
+        def keep(job_id: str, strength: float) -> None:
+            found[job_id] = max(found.get(job_id, 0.0), strength)
+
         for job, folded in self.names:
             if len(folded) < 2:
                 continue
-            score = _name_score(folded, wanted)
-            if score > best[0]:
-                best = (score, job)
-        return best[1] or self._by_words(wanted)
-
-    def _by_words(self, wanted: str) -> PastJob | None:
-        """A job sharing two words of one of its names with the text ("registered nurse in the
-        Philippines"), or one word that no other job uses ("Deliveroo")."""
-        said = set(tokens(wanted))
-        best: tuple[float, PastJob | None] = (0.0, None)
-        for job, folded in self.names:
+            level, _ = _name_score(folded, wanted)
+            if level == 2:
+                cover = len(set(tokens(folded)) & said) / max(len(said), 1)
+                keep(job.id, 0.2 + 0.2 * min(cover, 1.0))
+            elif level == 1:
+                keep(job.id, 0.3)
             words = set(tokens(folded))
             shared = words & said
             distinctive = any(self.owners[w] == {job.id} for w in shared)
             if words and (len(shared) >= 2 or distinctive) and len(shared) / len(words) >= 0.5:
-                score = len(shared) + len(shared) / len(words)
-                if score > best[0]:
-                    best = (score, job)
-        return best[1]
+                keep(job.id, 0.1 * min(len(shared), 3))
+        return found
+
+
+def resolve_job(finder: JobFinder, retriever: HybridRetriever, text: str) -> PastJob | None:
+    """The listed job by exact name. Else, when the words name jobs, the best of those and the few
+    closest in meaning, by meaning plus name evidence: meaning settles "well" (a pharmacy chain) in
+    "I know London roads really well", and a job only close in meaning must be clearly close to win.
+    When the words name no job, the closest in meaning if it is close enough."""
+    job = finder.exact(text)
+    if job is not None:
+        return job
+    closeness = retriever.past_job_similarity(text)
+    near = sorted(closeness, key=closeness.get, reverse=True)[:NEAR_CANDIDATES]
+    named = finder.candidates(text)
+    if not named:
+        return finder.by_id[near[0]] if near and closeness[near[0]] >= NEAR_JOB else None
+    scores = {jid: closeness.get(jid, 0.0) + named.get(jid, 0.0) for jid in sorted(set(named) | set(near))}
+    best = max(scores, key=scores.get)
+    if best not in named and closeness[best] < NEAR_RIVAL:
+        return None  # the names point one way and the meaning weakly another: don't guess
+    return finder.by_id[best]
 
 
 def _same_skill(a: str, b: str) -> bool:
@@ -103,16 +129,6 @@ def shared_skills(job: PastJob, role: Role) -> list[str]:
     """Role skills that the previous job also builds (close wording counts)."""
     mine = [_folded(s) for s in (*job.skills, *job.knows)]
     return [skill for skill in role.skills if any(_same_skill(_folded(skill), m) for m in mine)]
-
-
-def resolve_job(finder: JobFinder, retriever: HybridRetriever, text: str) -> PastJob | None:
-    """The listed job by name, else the one closest in meaning if it is close enough."""
-    job = finder.find(text)
-    if job is None:
-        near = retriever.nearest_past_job(text)
-        if near and near[1] >= NEAR_JOB:
-            job = next((j for j in finder.jobs if j.id == near[0]), None)
-    return job
 
 
 def _direct(kb: KnowledgeBase, retriever: HybridRetriever, job: PastJob | None,
@@ -142,6 +158,10 @@ def rank_roles(kb: KnowledgeBase, retriever: HybridRetriever, text: str, job: Pa
         item = RankedRole(role)
         if role.id in direct:
             item.add(DIRECT, f"Good for people who have worked as: {direct[role.id].lower()}")
+        if job and role.id in job.first_choices:
+            place = job.first_choices.index(role.id)
+            item.add(FIRST_CHOICE * (1 - place / (2 * len(job.first_choices))),
+                     "One of the first jobs careers advisers suggest after this one")
         if job:
             skills = shared_skills(job, role)
             if skills:
