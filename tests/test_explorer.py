@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 
@@ -133,6 +134,18 @@ def test_match_explains_every_suggestion(client: TestClient):
     assert len(body["results"]) == 10 and all(r["reasons"] for r in body["results"])
     cleaner = match(client, "cleaner")
     assert "domestic-assistant" in [r["role"]["id"] for r in cleaner["results"][:5]]
+
+
+@pytest.mark.parametrize("said, job", [
+    ("I drove an Uber for 4 years, I know London roads really well", "taxi-driver"),  # not "Well" pharmacy
+    ("I was a PA for a disabled man, helping him at home", "care-personal-assistant"),
+    ("I was a PA to the finance director", "personal-assistant"),
+    ("secuirty guard", "security-officer"),
+    ("laundry worker", None),  # close in meaning to several jobs, named by none: no guess
+])
+def test_match_understands_the_job_from_names_and_meaning(client: TestClient, said: str, job: str | None):
+    found = match(client, said)["job"]
+    assert (found["id"] if found else None) == job
 
 
 def test_match_is_stable_and_ignores_gender_and_age(client: TestClient):
