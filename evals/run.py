@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evals.gold import gold_items
+from evals.readability_eval import readability_failures, run_readability
 from evals.match_eval import MATCH_GATE, run_match
 from service.config import Settings
 from service.models import ChatRequest, ChatTurn
@@ -141,10 +142,13 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
                   "the cited records")
     baselines = compare_retrievers(state.ready.retriever, questions)
     match = run_match(state.ready.explorer, folder.parent / "match", console)
+    answered = [q for q in questions if q["category"] not in NO_ANSWER]
+    reading = run_readability(chat, state.ready.kb, answered, console)
     console.print(f"{len(questions)} questions in {seconds:.1f} s")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"summary": summary, "scope": scope, "questions": len(questions),
                                "trust": round(trust_share, 4), "retrievers": baselines, "match": match,
+                               "reading": reading,
                                "collection": state.ready.kb.collection, "rows": rows}, indent=1))
     failed = [f"{k} {summary.get('overall', {}).get(k, 0):.3f} < {v}" for k, v in GATES.items()
               if summary.get("overall", {}).get(k, 0) < v]
@@ -159,6 +163,7 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
                       f"the best single retriever ({best_single:.3f})")
     if match["precision@5"] < MATCH_GATE:
         failed.append(f"match precision@5 {match['precision@5']:.3f} < {MATCH_GATE}")
+    failed += readability_failures(reading)
     if gate and failed:
         console.print("[red]eval gate failed:[/red] " + "; ".join(failed))
         return 1

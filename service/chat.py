@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from service import compose
+from service import compose, compose_plain
 from service.explorer.core import Explorer
 from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
 from service.knowledge_base import KnowledgeBase
@@ -37,6 +37,18 @@ PAY_INTENTS = ("pay", "compare")  # answers that quote the pay table, and so cit
 QUAL_ORDER = ["none", "gcse", "level3", "degree", "postgraduate"]
 OURS_SIMILARITY = 0.5  # cosine; unrelated questions measured 0.13-0.44, ours 0.57-0.70
 NOT_FOUND_TEXT = "I couldn't find anything on that yet. Try naming a job, or ask which jobs need no qualifications."
+
+# The same messages at the plain reading levels (ESOL Entry 3 and below): short sentences, same numbers.
+PLAIN_TEXTS = {
+    "emergency": ("I can't give medical advice. You may need help now.\n"
+                  "- If a life is in danger, call 999.\n"
+                  "- For urgent help, call 111.\n"
+                  "- If you want to hurt yourself, call Samaritans on 116 123. It is free."),
+    "scope": ("Sorry, I can only help with jobs in health and care in London. "
+              "Ask me about a job. For example: a porter or a care worker."),
+    "greeting": "Hello! Ask me about jobs in the NHS and in care in London. What do you want to know?",
+    "not-found": "Sorry, I can't find that. Try the name of a job.",
+}
 
 
 class ChatService:
@@ -112,12 +124,16 @@ class ChatService:
             # No career word, but the question sits close to our content ("people who do ECGs").
             u = understand(message, True)
         borough = u.borough or req.borough
+        plain = req.level != "standard"
         if u.intent == "emergency":
-            return self._reply(EMERGENCY_TEXT, [], ["What jobs are there in a hospital?"], u, False), [], []
+            return self._reply(PLAIN_TEXTS["emergency"] if plain else EMERGENCY_TEXT, [],
+                               ["What jobs are there in a hospital?"], u, False), [], []
         if u.intent == "out-of-scope":
-            return self._reply(SCOPE_TEXT, [], compose.suggestions_for(None, borough), u, False), [], []
+            return self._reply(PLAIN_TEXTS["scope"] if plain else SCOPE_TEXT, [],
+                               compose.suggestions_for(None, borough), u, False), [], []
         if u.intent == "greeting":
-            return self._reply(GREETING_TEXT, [], compose.suggestions_for(None, borough), u, True), [], []
+            return self._reply(PLAIN_TEXTS["greeting"] if plain else GREETING_TEXT, [],
+                               compose.suggestions_for(None, borough), u, True), [], []
 
         record_names = [len(m.name.split()) for m in matches if m.score >= 100]
         # Explain the word unless a job, route or programme is named at least as fully ("social work
@@ -159,29 +175,30 @@ class ChatService:
         top = ranked[0] if ranked else None
         if u.intent == "pay" and roles:
             role = roles[0]
-            return compose.Composed(compose.pay_text(kb, role, borough), [role])
+            return compose.Composed(compose.pay_text(kb, role, borough, level), [role])
         if u.intent == "pay" and not roles:
-            return compose.Composed(compose.general_pay_text(kb), [])
+            return compose.Composed(compose.general_pay_text(kb, level), [])
         if u.intent == "compare" and len(roles) >= 2:
             chosen = [r for r in subject if isinstance(r, Role)][:3]
             chosen = chosen if len(chosen) >= 2 else roles[:2]
-            return compose.Composed(compose.compare_text(kb, chosen), chosen)
+            return compose.Composed(compose.compare_text(kb, chosen, level), chosen)
         if u.intent == "local":
             return self._local(message, subject, ranked, borough, level)
         if u.intent == "suggest":
             return self._suggest(message, roles, level)
         if top is None:
-            return compose.Composed(NOT_FOUND_TEXT, [])
+            return compose.Composed(self._not_found(level), [])
         if isinstance(top, Role) and u.intent == "entry":
             return compose.Composed(compose.role_entry(kb, top, level), [top, *self._routes_of(top)])
         if isinstance(top, Role) and u.intent == "progression":
             steps = [kb.records[r] for r in top.progression if r in kb.records]
-            return compose.Composed(compose.role_progression(kb, top), [top, *steps])
+            return compose.Composed(compose.role_progression(kb, top, level), [top, *steps])
         text = compose.record_text(kb, top, level)
         used = [top]
         more = [r for r in ranked[1:3] if r.kind == top.kind]
         if more and not subject:
-            text += "\n\nYou might also like: " + "; ".join(r.title for r in more) + "."
+            text += ("\n\nYou might also like: " if level == "standard" else "\n\nAlso look at: ") + \
+                "; ".join(r.title for r in more) + "."
             used += more
         return compose.Composed(text, used)
 
@@ -200,14 +217,15 @@ class ChatService:
                                        len(p.boroughs) > 10, p.status != "current"))
         chosen: list[Programme] = programmes[:3]
         if not chosen:
-            return compose.Composed(NOT_FOUND_TEXT, [])
+            return compose.Composed(self._not_found(level), [])
         where = f"in {borough}" if borough else "in London"
-        intro = f"Help to get into health and care jobs {where}:"
-        body = "\n\n".join(compose.programme_text(p, level) for p in chosen)
+        intro = f"Help to get into health and care jobs {where}:" if level == "standard" else \
+            f"Help to find a job {where}:"
+        body = "\n\n".join(compose.programme_text(p, level, borough) for p in chosen)
         # A job named or strongly implied in the question is worth a pointer alongside local help.
         jobs = [r for r in ranked[:3] if isinstance(r, Role)][:1]
         if jobs:
-            body += f"\n\nAbout the job: {jobs[0].title}. {compose.summary(jobs[0], level)}"
+            body += f"\n\nAbout the job: {jobs[0].title}.\n{compose.summary(jobs[0], level)}"
         return compose.Composed(f"{intro}\n\n{body}", [*chosen, *jobs])
 
     def _suggest(self, message: str, roles: list[Role], level: compose.Level) -> compose.Composed:
@@ -236,14 +254,24 @@ class ChatService:
     def _suggestion_text(self, chosen: list[Role], reasons: dict[str, str],
                          level: compose.Level) -> compose.Composed:
         if not chosen:
-            return compose.Composed(NOT_FOUND_TEXT, [])
+            return compose.Composed(self._not_found(level), [])
+        if level != "standard":
+            lines = ["Jobs for you:" if level == "first-steps" else "Jobs that could suit you:"]
+            for role in chosen:
+                lines += [f"- {role.title}.", compose.summary(role, "first-steps"),
+                          compose_plain.qualification(role, level)]
+            return compose.Composed("\n".join(lines), list(chosen))
         lines = ["Jobs that could suit you:"]
         for role in chosen:
             start = compose.QUALIFICATION_LABELS[role.qualifications_needed].lower()
             why = reasons.get(role.id)
-            lines.append(f"- {role.title}: {compose.summary(role, 'first-steps' if level != 'standard' else 'simple')}"
+            lines.append(f"- {role.title}: {compose.summary(role, 'simple')}"
                          f" ({start}{'; ' + why if why else ''}).")
         return compose.Composed("\n".join(lines), list(chosen))
+
+    @staticmethod
+    def _not_found(level: compose.Level) -> str:
+        return NOT_FOUND_TEXT if level == "standard" else PLAIN_TEXTS["not-found"]
 
     def _reply(self, text: str, used: list[AnyRecord], suggestions: list[str], u: Understanding,
                in_scope: bool) -> ChatResponse:

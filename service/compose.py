@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from service import compose_plain as plain
 from service.knowledge_base import KnowledgeBase
 from service.pay import band_lines, band_range_text, money, zone_for, zone_range_text
 from service.schema import QUALIFICATION_LABELS, AnyRecord, GlossaryTerm, Programme, Role, Route
@@ -35,8 +36,10 @@ def _titles(kb: KnowledgeBase, ids: list[str], limit: int = 4) -> list[str]:
     return [kb.records[i].title for i in ids if i in kb.records][:limit]
 
 
-def pay_text(kb: KnowledgeBase, role: Role, borough: str | None = None) -> str:
+def pay_text(kb: KnowledgeBase, role: Role, borough: str | None = None, level: Level = "standard") -> str:
     pay = kb.pay
+    if level in plain.PLAIN_LEVELS:
+        return plain.pay_text(kb, role, borough, zone_for(pay, borough))
     year = pay.current_year
     lines = band_lines(pay, role)
     if not lines:
@@ -76,8 +79,10 @@ def pay_text(kb: KnowledgeBase, role: Role, borough: str | None = None) -> str:
     return "\n".join(parts)
 
 
-def general_pay_text(kb: KnowledgeBase) -> str:
+def general_pay_text(kb: KnowledgeBase, level: Level = "standard") -> str:
     """Pay in general: the main bands of the current table and the London supplement shares."""
+    if level in plain.PLAIN_LEVELS:
+        return plain.general_pay_text(kb)
     table = kb.pay.table()
     pcts = {z.zone: z.percent for z in kb.pay.hcas.zones}
     rows = [f"- Band {b.band}: from {money(b.entry)} a year" for b in table.bands
@@ -90,6 +95,8 @@ def general_pay_text(kb: KnowledgeBase) -> str:
 
 
 def role_about(kb: KnowledgeBase, role: Role, level: Level) -> str:
+    if level in plain.PLAIN_LEVELS:
+        return plain.role_about(kb, role, level)
     n = 3 if level != "standard" else 5
     band = role.afc_band.label() if role.afc_band else "set by the employer"
     text = [f"{role.title}", summary(role, level), "What you do:", _bullets(role.tasks, n),
@@ -101,6 +108,8 @@ def role_about(kb: KnowledgeBase, role: Role, level: Level) -> str:
 
 
 def role_entry(kb: KnowledgeBase, role: Role, level: Level) -> str:
+    if level in plain.PLAIN_LEVELS:
+        return plain.role_entry(kb, role, level)
     n = 3 if level != "standard" else 5
     parts = [f"How to become a {role.title}",
              f"Qualifications to start: {QUALIFICATION_LABELS[role.qualifications_needed]}.",
@@ -115,7 +124,9 @@ def role_entry(kb: KnowledgeBase, role: Role, level: Level) -> str:
     return "\n".join(parts)
 
 
-def role_progression(kb: KnowledgeBase, role: Role) -> str:
+def role_progression(kb: KnowledgeBase, role: Role, level: Level = "standard") -> str:
+    if level in plain.PLAIN_LEVELS:
+        return plain.role_progression(kb, role, level)
     up = _titles(kb, role.progression, 6)
     came = _titles(kb, role.entry_from, 6)
     parts = [f"Career steps for a {role.title}"]
@@ -127,6 +138,8 @@ def role_progression(kb: KnowledgeBase, role: Role) -> str:
 
 
 def route_text(route: Route, level: Level) -> str:
+    if level in plain.PLAIN_LEVELS:
+        return plain.route_text(route, level)
     parts = [route.title, summary(route, level)]
     if route.status == "closed":
         parts.append(f"This scheme is closed (since {route.closed_on:%B %Y}). Instead: {route.replaced_by}")
@@ -138,7 +151,9 @@ def route_text(route: Route, level: Level) -> str:
     return "\n".join(parts)
 
 
-def programme_text(p: Programme, level: Level) -> str:
+def programme_text(p: Programme, level: Level, borough: str | None = None) -> str:
+    if level in plain.PLAIN_LEVELS:
+        return plain.programme_text(p, level, borough)
     status = {"current": "", "closed": " (now closed)", "unknown": " (check it is still running)"}
     boroughs = "all of London" if len(p.boroughs) >= 30 else ", ".join(p.boroughs)
     return "\n".join([f"{p.title}{status[p.status]}", summary(p, level),
@@ -160,7 +175,9 @@ def record_text(kb: KnowledgeBase, record: AnyRecord, level: Level) -> str:
     return programme_text(record, level)
 
 
-def compare_text(kb: KnowledgeBase, roles: list[Role]) -> str:
+def compare_text(kb: KnowledgeBase, roles: list[Role], level: Level = "standard") -> str:
+    if level in plain.PLAIN_LEVELS:
+        return plain.compare_text(kb, roles, level)
     parts = ["Side by side:"]
     for role in roles[:3]:
         lines = band_lines(kb.pay, role)

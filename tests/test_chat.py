@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import ask
@@ -80,6 +81,33 @@ def test_local_help_is_in_the_borough(client: TestClient, real_state):
 def test_simple_level_uses_simple_text(client: TestClient, real_state):
     body = ask(client, "what is a porter", level="simple")
     assert real_state.ready.kb.records["porter"].summary_simple in body["answer"]
+
+
+PLAIN_QUESTIONS = ["what is a porter", "how do I become a healthcare assistant",
+                   "how much does a porter earn in Hackney", "what can a care worker move on to",
+                   "help finding work in Newham", "I worked in a shop, what NHS jobs could I do",
+                   "what is an apprenticeship"]
+
+
+@pytest.mark.parametrize("level", ["simple", "first-steps"])
+def test_plain_levels_read_easily_and_keep_the_numbers(client: TestClient, real_state, level: str):
+    from evals.readability_eval import knowledge_names
+    from service.readability import TARGETS, measure
+
+    names = knowledge_names(real_state.ready.kb)
+    least_ease, most_words = TARGETS[level]
+    for question in PLAIN_QUESTIONS:
+        standard = ask(client, question)
+        plain = ask(client, question, level=level)
+        assert plain["answer"] != standard["answer"], question
+        reading = measure(plain["answer"], names)
+        # Per answer, allow some slack around the mean bars the eval gates on.
+        assert reading.ease >= least_ease - 10 and reading.words_per_sentence <= most_words + 2, question
+        figures = set(re.findall(r"£[\d,]+|\d+%", plain["answer"]))
+        assert figures <= set(re.findall(r"£[\d,]+|\d+%", standard["answer"])), question
+        assert [s["id"] for s in plain["sources"]][:1] == [s["id"] for s in standard["sources"]][:1], question
+    pay = ask(client, "how much does a porter earn in Hackney", level=level)["answer"]
+    assert "2026/27" in pay and re.search(r"£[\d,]+", pay)
 
 
 def test_glossary_question(client: TestClient):
