@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from chromadb.api import ClientAPI
 from pydantic import TypeAdapter
 
+from service.glossary_marks import TermFinder
 from service.index import IndexUnavailable, active_collection_name
 from service.schema import AnyRecord, Explore, Glossary, GlossaryTerm, Pay, Programme, Role, Route
 
@@ -32,6 +34,11 @@ class KnowledgeBase:
     glossary: Glossary | None
     explore: Explore
     chunks: list[ChunkRow] = field(default_factory=list)
+
+    @cached_property
+    def term_finder(self) -> TermFinder:
+        """Glossary words in any text; built once per loaded knowledge base."""
+        return TermFinder(list(self.terms.values()))
 
     def role(self, record_id: str) -> Role | None:
         record = self.records.get(record_id)
