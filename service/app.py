@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.config import Settings, get_settings
-from service.routes import chat, explore, health, pages, records
+from service.routes import chat, explore, health, pages, records, worksheets
 from service.state import AppState
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
@@ -80,6 +80,6 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         return response
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
-    for module in (health, chat, explore, records, pages):
+    for module in (health, chat, explore, records, worksheets, pages):
         app.include_router(module.router)
     return app
