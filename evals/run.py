@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.table import Table
 
 from evals.gold import gold_items
-from evals.readability_eval import readability_failures, run_readability
 from evals.match_eval import MATCH_GATE, run_match
+from evals.multilingual_eval import MULTILINGUAL_GATE, run_multilingual
+from evals.readability_eval import readability_failures, run_readability
 from service.config import Settings
 from service.models import ChatRequest, ChatTurn
 from service.state import AppState
@@ -144,11 +145,12 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
     match = run_match(state.ready.explorer, folder.parent / "match", console)
     answered = [q for q in questions if q["category"] not in NO_ANSWER]
     reading = run_readability(chat, state.ready.kb, answered, console)
+    languages = run_multilingual(chat, folder.parent / "multilingual", known, console)
     console.print(f"{len(questions)} questions in {seconds:.1f} s")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"summary": summary, "scope": scope, "questions": len(questions),
                                "trust": round(trust_share, 4), "retrievers": baselines, "match": match,
-                               "reading": reading,
+                               "reading": reading, "multilingual": languages,
                                "collection": state.ready.kb.collection, "rows": rows}, indent=1))
     failed = [f"{k} {summary.get('overall', {}).get(k, 0):.3f} < {v}" for k, v in GATES.items()
               if summary.get("overall", {}).get(k, 0) < v]
@@ -164,6 +166,11 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
     if match["precision@5"] < MATCH_GATE:
         failed.append(f"match precision@5 {match['precision@5']:.3f} < {MATCH_GATE}")
     failed += readability_failures(reading)
+    other = languages["summary"].get("all", {}).get("recall@5", 0.0)
+    if other < MULTILINGUAL_GATE:
+        failed.append(f"recall@5 on questions in other languages {other:.3f} < {MULTILINGUAL_GATE}")
+    if languages["unknown"]:
+        failed.append("questions in other languages expect record ids that do not exist")
     if gate and failed:
         console.print("[red]eval gate failed:[/red] " + "; ".join(failed))
         return 1

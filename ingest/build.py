@@ -10,11 +10,13 @@ from typing import Protocol
 from chromadb.api import ClientAPI
 
 from ingest.checks import check_knowledge
+from ingest.crosslingual import build_crosslingual
 from ingest.chunks import Chunk, build_chunks
 from ingest.load import KnowledgeError, load_knowledge
 from service.config import Settings
 from service.embeddings import MODEL_IDS
 from service.index import active_collection_name, make_client, pointer_name, set_active
+from service.multilingual import sibling_name
 
 BATCH = 128
 
@@ -59,6 +61,14 @@ def _previous(client: ClientAPI, name: str | None, model_id: str) -> dict[str, t
             for cid, meta, emb in zip(got["ids"], got["metadatas"], got["embeddings"], strict=True)}
 
 
+def _has(client: ClientAPI, name: str) -> bool:
+    try:
+        client.get_collection(name, embedding_function=None)
+    except Exception:  # noqa: BLE001 - chromadb raises different types across versions for "missing"
+        return False
+    return True
+
+
 def _prune(client: ClientAPI, prefix: str, keep: set[str]) -> None:
     """Drop superseded and half-built collections. The previous index is kept because a running
     server may still be reading it until it notices the pointer moved."""
@@ -72,6 +82,7 @@ def run_ingest(
     settings: Settings,
     embedder_factory: Callable[[], Embedder],
     progress: Callable[[int, int], None] | None = None,
+    crosslingual: Callable[[list[str]], list[list[float]]] | None = None,
 ) -> IngestSummary:
     """Validate every file first; raise KnowledgeError (nothing written) if any is broken."""
     started = time.perf_counter()
@@ -87,7 +98,8 @@ def run_ingest(
     previous = _previous(client, active, model_id)
 
     wanted = {c.id: (str(c.metadata["hash"]), str(c.metadata["payload_hash"])) for c in chunks}
-    if active and wanted == {cid: (h, p) for cid, (h, p, _) in previous.items()}:
+    if active and wanted == {cid: (h, p) for cid, (h, p, _) in previous.items()} and (
+            crosslingual is None or _has(client, sibling_name(active))):
         return IngestSummary(len(knowledge.records), len(chunks), 0, len(chunks), 0,
                              time.perf_counter() - started, active, changed=False)
 
@@ -116,8 +128,10 @@ def run_ingest(
                           embeddings=[vectors[c.id] for c in batch])
     if collection.count() != len(chunks):
         raise RuntimeError(f"index {name} holds {collection.count()} chunks, expected {len(chunks)}")
+    if crosslingual is not None:
+        build_crosslingual(client, knowledge, name, active, crosslingual)
     set_active(client, prefix, name)
-    _prune(client, prefix, keep={name, active or name})
+    _prune(client, prefix, keep={name, active or name, sibling_name(name), sibling_name(active or name)})
     removed = len(set(previous) - set(wanted))
     return IngestSummary(len(knowledge.records), len(chunks), len(fresh), len(chunks) - len(fresh),
                          removed, time.perf_counter() - started, name, changed=True)

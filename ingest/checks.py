@@ -53,6 +53,16 @@ def _check_links(k: Knowledge, problems: list[Problem]) -> None:
                     problems.append(Problem("knowledge/explore.yaml", interest.id,
                                             f"interests.{i}.roles.{j}", f"links to unknown role id '{target}'"))
         _check_past_jobs(k, problems)
+    past_jobs = {job.id for job in k.explore.past_jobs} if k.explore else set()
+    for code, pack in k.languages.items():
+        for target in pack.names:
+            if target not in kinds:
+                problems.append(Problem(f"knowledge/languages/{code}.yaml", code, f"names.{target}",
+                                        f"unknown record id '{target}'"))
+        for target in pack.past_jobs:
+            if target not in past_jobs:
+                problems.append(Problem(f"knowledge/languages/{code}.yaml", code, f"past_jobs.{target}",
+                                        f"unknown past job id '{target}' (see knowledge/explore.yaml)"))
 
 
 def _check_past_jobs(k: Knowledge, problems: list[Problem]) -> None:

@@ -130,4 +130,12 @@ def build_chunks(k: Knowledge) -> list[Chunk]:
                 "kind": "pastjob", "record_id": job.id, "title": job.label, "section": "overview",
                 "url": f"/match?pick={job.id}", "family": "", "boroughs": "", "band_low": "",
                 "band_high": "", **_hashes(text)}))
+    for code, pack in sorted(k.languages.items()):
+        # Payload only: the words learners use in another language, read back by the service.
+        text = f"Job names in {pack.name} ({pack.native_name})"
+        payload = pack.model_dump_json()
+        chunks.append(Chunk(f"language:{code}:overview", text, {
+            "kind": "language", "record_id": code, "title": pack.name, "section": "overview",
+            "url": "/", "family": "", "boroughs": "", "band_low": "", "band_high": "",
+            "record": payload, **_hashes(text, payload)}))
     return chunks

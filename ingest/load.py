@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from service.schema import KIND_DIRS, KIND_MODELS, AnyRecord, Explore, Glossary, Pay, Role
+from service.schema import KIND_DIRS, KIND_MODELS, AnyRecord, Explore, Glossary, LanguagePack, Pay, Role
 
 # libyaml's safe loader parses the ~300 files several times faster than the pure-Python one.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -32,6 +32,7 @@ class Knowledge:
     glossary: Glossary | None = None
     pay: Pay | None = None
     explore: Explore | None = None
+    languages: dict[str, LanguagePack] = field(default_factory=dict)
 
     def of_kind(self, kind: str) -> list[AnyRecord]:
         return [r for r in self.records.values() if r.kind == kind]
@@ -110,4 +111,16 @@ def load_knowledge(root: Path) -> tuple[Knowledge, list[Problem]]:
             setattr(knowledge, attr, model.model_validate(data))
         except ValidationError as exc:
             problems.extend(_errors(f"knowledge/{name}", name, exc))
+    for path in sorted((root / "languages").glob("*.yaml")):
+        rel = f"knowledge/languages/{path.name}"
+        data = _read_yaml(path, root, problems)
+        try:
+            pack = LanguagePack.model_validate(data)
+        except ValidationError as exc:
+            problems.extend(_errors(rel, path.stem, exc))
+            continue
+        if pack.language != path.stem:
+            problems.append(Problem(rel, path.stem, "language", f"'{pack.language}' does not match the file name"))
+            continue
+        knowledge.languages[pack.language] = pack
     return knowledge, problems

@@ -9,9 +9,10 @@ from service import compose, compose_plain
 from service.explorer.core import Explorer
 from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
 from service.knowledge_base import KnowledgeBase
+from service.multilingual import CrossLingual
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
 from service.retrieval import Hit, HybridRetriever, TitleMatch
-from service.schema import AnyRecord, GlossaryTerm, Programme, Role, record_url
+from service.schema import AnyRecord, GlossaryTerm, LanguagePack, Programme, Role, record_url
 from service.trust import FigureChecker
 
 log = logging.getLogger("pathways")
@@ -51,12 +52,18 @@ PLAIN_TEXTS = {
 }
 
 
+FOREIGN_NOTE = "Your question is in {name}. This answer is in simple English."
+FOREIGN_SAFETY = "Emergency? Call 999. Urgent but not an emergency? Call 111."
+
+
 class ChatService:
-    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever, explorer: Explorer, top_k: int = 5):
+    def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever, explorer: Explorer, top_k: int = 5,
+                 crosslingual: CrossLingual | None = None):
         self.kb = kb
         self.retriever = retriever
         self.explorer = explorer
         self.top_k = top_k
+        self.crosslingual = crosslingual
         self.figures = FigureChecker(kb)
 
     # -- finding what the question is about ---------------------------------------------------
@@ -110,6 +117,13 @@ class ChatService:
         """The answer, every record considered in rank order (what evals score), and any figures
         the trust check had to remove (should be none)."""
         message = neutralise(req.message)
+        if self.crosslingual is not None:
+            pack = self.crosslingual.language(message)
+            if pack is not None:
+                return self._foreign(message, pack, req)
+        return self._english(req, message)
+
+    def _english(self, req: ChatRequest, message: str) -> tuple[ChatResponse, list[str], list[str]]:
         matches = self.retriever.titles.match(message)
         named = self.named_records(message, matches)
         term, term_len = self._term(message) if DEFINE.search(message) else (None, 0)
@@ -154,6 +168,39 @@ class ChatService:
                                           u.intent in PAY_INTENTS)
         return (self._reply(text, composed.used, suggestions, u, True), list(dict.fromkeys(ranked)),
                 unsupported)
+
+    def _foreign(self, message: str, pack: LanguagePack,
+                 req: ChatRequest) -> tuple[ChatResponse, list[str], list[str]]:
+        """A question in another language, answered in simple English (the learner is learning
+        English) with one line saying so. When the language pack's words show what is asked, the
+        question is put into plain English, shown to the learner, and answered like any other;
+        otherwise the records closest across languages are described. Every such answer says
+        where to get urgent help, in case it was an emergency we could not read."""
+        assert self.crosslingual is not None
+        plain: compose.Level = "first-steps" if req.level == "first-steps" else "simple"
+        note = " ".join(filter(None, [pack.answer_note, FOREIGN_NOTE.format(name=pack.name)]))
+        english = [h.record_id for h in self.retriever.search(message, k=10)]
+        across = self.crosslingual.search(message, english)
+        question = self.crosslingual.english_question(self.crosslingual.understand(message))
+        if question is not None:
+            reply, ranked, unsupported = self._english(
+                ChatRequest(message=question, level=plain, borough=req.borough), question)
+            reply.answer = f"{note}\nI understood: “{question}”\n\n{reply.answer}\n\n{FOREIGN_SAFETY}"
+            reply.intent, reply.in_scope, reply.language = "other-language", True, pack.language
+            return reply, list(dict.fromkeys(ranked + across)), unsupported
+        records = [self.kb.records[rid] for rid in across if rid in self.kb.records][:3]
+        if not records:
+            body = PLAIN_TEXTS["not-found"]
+        else:
+            body = compose.record_text(self.kb, records[0], plain)
+            if len(records) > 1:
+                body += "\n\nAlso look at: " + "; ".join(r.title for r in records[1:]) + "."
+        text, unsupported = self._checked(f"{note}\n\n{body}\n\n{FOREIGN_SAFETY}", records, False)
+        u = Understanding("other-language", None, None, True)
+        reply = self._reply(text, records, compose.suggestions_for(records[0] if records else None, None),
+                            u, True)
+        reply.language = pack.language
+        return reply, across, unsupported
 
     def _checked(self, text: str, used: list[AnyRecord], pay_cited: bool,
                  cited: str = "") -> tuple[str, list[str]]:

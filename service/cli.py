@@ -40,13 +40,15 @@ def ingest(
         return
 
     from service.embeddings import load_embeddings
+    from service.multilingual import E5
 
     with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
         task = bar.add_task("embed", total=None)
         try:
             summary = run_ingest(settings, lambda: load_embeddings(0, settings.embedder, threads=0),
-                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                                 crosslingual=E5(threads=None).passages if settings.multilingual else None)
         except KnowledgeError as exc:
             for problem in exc.problems:
                 console.print(f"[red]✗[/red] {problem}", highlight=False)

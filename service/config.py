@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="Port `pathways serve` listens on.")
     log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level.")
     query_cache_size: int = Field(2048, ge=0, description="Query embeddings kept in memory.")
+    multilingual: bool = Field(
+        True, description="Answer questions asked in 10 other languages (adds ~35 s to a full ingest).")
     embedder: Literal["onnx", "torch"] = Field(
         "onnx", description="MiniLM build: int8 ONNX (fast, no PyTorch) or the original via PyTorch.")
 

@@ -9,7 +9,7 @@ from typing import Literal
 from service.schema import BOROUGHS
 
 Intent = Literal["emergency", "out-of-scope", "greeting", "define", "pay", "entry", "local",
-                 "compare", "progression", "suggest", "about"]
+                 "compare", "progression", "suggest", "about", "other-language"]
 
 _EMERGENCY = re.compile(
     r"chest pain|can'?t breathe|cannot breathe|not breathing|struggling to breathe|overdose|"

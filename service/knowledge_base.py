@@ -11,7 +11,8 @@ from pydantic import TypeAdapter
 
 from service.glossary_marks import TermFinder
 from service.index import IndexUnavailable, active_collection_name
-from service.schema import AnyRecord, Explore, Glossary, GlossaryTerm, Pay, Programme, Role, Route
+from service.schema import (AnyRecord, Explore, Glossary, GlossaryTerm, LanguagePack, Pay, Programme, Role,
+                            Route)
 
 _RECORD = TypeAdapter(AnyRecord)
 
@@ -34,6 +35,7 @@ class KnowledgeBase:
     glossary: Glossary | None
     explore: Explore
     chunks: list[ChunkRow] = field(default_factory=list)
+    languages: dict[str, LanguagePack] = field(default_factory=dict)
 
     @cached_property
     def term_finder(self) -> TermFinder:
@@ -68,6 +70,7 @@ def load_knowledge_base(client: ClientAPI, prefix: str) -> KnowledgeBase:
     pay: Pay | None = None
     glossary_meta: dict | None = None
     explore: Explore | None = None
+    languages: dict[str, LanguagePack] = {}
     chunks: list[ChunkRow] = []
     for cid, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
         kind, rid = str(meta["kind"]), str(meta["record_id"])
@@ -83,6 +86,8 @@ def load_knowledge_base(client: ClientAPI, prefix: str) -> KnowledgeBase:
             glossary_meta = data.get("glossary_meta")
         elif kind == "explore":
             explore = Explore.model_validate_json(str(payload))
+        elif kind == "language":
+            languages[rid] = LanguagePack.model_validate_json(str(payload))
         else:
             records[rid] = _RECORD.validate_json(str(payload))
     if pay is None:
@@ -92,4 +97,4 @@ def load_knowledge_base(client: ClientAPI, prefix: str) -> KnowledgeBase:
     glossary = None
     if terms and glossary_meta:
         glossary = Glossary.model_validate({**glossary_meta, "terms": list(terms.values())})
-    return KnowledgeBase(name, records, terms, pay, glossary, explore, chunks)
+    return KnowledgeBase(name, records, terms, pay, glossary, explore, chunks, languages)

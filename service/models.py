@@ -60,6 +60,8 @@ class ChatResponse(BaseModel):
     suggestions: list[str]
     in_scope: bool
     intent: str = Field(description="What the question was understood to ask.")
+    language: str | None = Field(None, description="ISO 639-1 code of the question's language when it "
+                                 "is not English; the answer is then in simple English.")
 
 
 class RoleSummary(BaseModel):

@@ -344,6 +344,28 @@ class Explore(Strict):
     last_reviewed: dt.date
 
 
+LanguageCode = Literal["pl", "ro", "es", "pt", "bn", "ur", "ar", "so", "tr", "fr"]
+# What a question in another language asks, found from words in its language pack.
+AskKind = Literal["pay", "entry", "no-qualifications", "past-job", "local-help", "apprenticeship", "what-is"]
+
+
+class LanguagePack(Strict):
+    """Words for one of the languages learners ask in (knowledge/languages/<code>.yaml): the names
+    people use there for our jobs and routes, so a question in that language finds the record."""
+
+    language: LanguageCode
+    name: ShortText = Field(description="The language's name in English, e.g. 'Polish'.")
+    native_name: ShortText = Field(description="The language's name in itself, e.g. 'polski'.")
+    answer_note: ShortText = Field(description="One short line, in the language: the answer is in simple English.")
+    names: dict[RecordId, list[ShortText]] = Field(
+        min_length=1, description="Record id -> what people call it in this language.")
+    past_jobs: dict[RecordId, list[ShortText]] = Field(
+        default_factory=dict, description="Past job id (knowledge/explore.yaml) -> what people call it.")
+    asks: dict[AskKind, list[ShortText]] = Field(
+        default_factory=dict, description="Words that show what is asked, e.g. pay: [ile zarabia, pensja].")
+    last_reviewed: dt.date
+
+
 AnyRecord = Role | Route | Programme
 KIND_MODELS: dict[str, type[Role] | type[Route] | type[Programme]] = {
     "role": Role, "route": Route, "programme": Programme,

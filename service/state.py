@@ -7,6 +7,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from chromadb.api import ClientAPI
 from langchain_chroma import Chroma
 
 from service.chat import ChatService
@@ -15,6 +16,7 @@ from service.embeddings import CachedEmbeddings, load_embeddings
 from service.explorer.core import Explorer
 from service.index import IndexUnavailable, make_client
 from service.knowledge_base import KnowledgeBase, load_knowledge_base
+from service.multilingual import E5, CrossLingual, LanguageDetector
 from service.retrieval import HybridRetriever
 
 log = logging.getLogger("pathways")
@@ -43,6 +45,16 @@ class AppState:
     def start(self) -> None:
         threading.Thread(target=self.load, name="pathways-load", daemon=True).start()
 
+    def _crosslingual(self, kb: KnowledgeBase, client: ClientAPI) -> CrossLingual | None:
+        """Questions in other languages, when switched on and the index has its cross-lingual part."""
+        if not self.settings.multilingual:
+            return None
+        try:
+            return CrossLingual(kb, client, E5(threads=1), LanguageDetector())
+        except Exception as exc:  # noqa: BLE001 - English keeps working; the log says why
+            log.warning("questions in other languages are off: %s (run `pathways ingest`)", exc)
+            return None
+
     def load(self, embeddings: CachedEmbeddings | None = None) -> None:
         try:
             embeddings = embeddings or load_embeddings(self.settings.query_cache_size,
@@ -55,10 +67,11 @@ class AppState:
                                        f"queries would use {embeddings.model_id}: run `pathways ingest`")
             store = Chroma(client=client, collection_name=kb.collection, embedding_function=embeddings)
             retriever = HybridRetriever(kb, store)
+            crosslingual = self._crosslingual(kb, client)
             with self._lock:
                 explorer = Explorer(kb, retriever)
-                self.ready = Ready(kb, retriever, ChatService(kb, retriever, explorer, self.settings.top_k),
-                                   embeddings, explorer)
+                chat = ChatService(kb, retriever, explorer, self.settings.top_k, crosslingual)
+                self.ready = Ready(kb, retriever, chat, embeddings, explorer)
                 self.error = None
                 self.ready_after = time.monotonic() - self.started
             log.info("ready: %s records from %s in %.1fs", len(kb.records), kb.collection,

@@ -17,6 +17,7 @@ from ingest.build import run_ingest
 from service.app import create_app
 from service.config import Settings
 from service.embeddings import CachedEmbeddings, load_embeddings
+from service.multilingual import E5
 from service.state import AppState
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +46,7 @@ def fixture_copy(tmp_path: Path) -> Settings:
 def real_settings(tmp_path_factory: pytest.TempPathFactory, embeddings: CachedEmbeddings) -> Settings:
     """The real knowledge base, ingested once per test session into a throwaway data dir."""
     settings = make_settings(REAL_KNOWLEDGE, tmp_path_factory.mktemp("real-data"))
-    run_ingest(settings, lambda: embeddings.inner)
+    run_ingest(settings, lambda: embeddings.inner, crosslingual=E5(threads=None).passages)
     return settings
 
 
