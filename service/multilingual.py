@@ -49,9 +49,24 @@ def _a(title: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents or vowel marks, so "infirmieră" meets "infirmiera"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case without accents or vowel marks, so "infirmieră" meets "infirmiera" and Turkish
+    "bakıcı" meets "bakici"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+# Words grow at the ends in several of the languages: Arabic joins "and", "the", "as", "with" to the
+# front ("كمساعد", "والممرض"); Turkish and Somali add endings ("hemşireyim", "kalkaalisada"); Polish and
+# Romanian inflect. A name of five letters or more may carry up to four more letters at its end, and a
+# name in Arabic script one of these prefixes at its start.
+_ARABIC_PREFIX = "(?:وال|بال|كال|فال|لل|ال|و|ب|ك|ف|ل)?"
+SUFFIX_SLACK = 4
+
+
+def _name_pattern(name: str) -> re.Pattern[str]:
+    prefix = _ARABIC_PREFIX if re.search(r"[\u0600-\u06FF]", name) else ""
+    suffix = rf"\w{{0,{SUFFIX_SLACK}}}" if len(name) >= 5 else ""
+    return re.compile(rf"(?<!\w){prefix}{re.escape(name)}{suffix}(?!\w)")
 
 
 class E5:
@@ -124,16 +139,17 @@ class NameIndex:
                     keys = by_name.setdefault(fold(name), [])
                     if key not in keys:
                         keys.append(key)
-        self._names = sorted(by_name.items(), key=lambda kv: len(kv[0]), reverse=True)
+        self._names = [(name, keys, _name_pattern(name))
+                       for name, keys in sorted(by_name.items(), key=lambda kv: len(kv[0]), reverse=True)]
 
     def find(self, text: str) -> list[NameHit]:
         folded = fold(text)
         taken: list[tuple[int, int]] = []
         hits: list[NameHit] = []
-        for name, keys in self._names:
+        for name, keys, pattern in self._names:
             if name not in folded:
                 continue  # cheap test first: most names are absent
-            for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", folded):
+            for match in pattern.finditer(folded):
                 span = match.span()
                 if any(span[0] < end and start < span[1] for start, end in taken):
                     continue
