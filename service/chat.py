@@ -9,6 +9,7 @@ from service import compose, compose_plain
 from service.explorer.core import Explorer
 from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
 from service.knowledge_base import KnowledgeBase
+from service.llm import Rephraser
 from service.multilingual import CrossLingual
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
 from service.retrieval import Hit, HybridRetriever, TitleMatch
@@ -52,18 +53,22 @@ PLAIN_TEXTS = {
 }
 
 
+NO_QUALIFICATIONS = re.compile(r"\b(no|without|don'?t have( any)?|zero|few|not many) (qualifications?|"
+                               r"quals|experience|exams|gcses|certificates?|diploma|degree)\b", re.I)
+PAST_TALK = re.compile(r"\b(worked|used to|i was|i'?ve been|my last job)\b", re.I)
 FOREIGN_NOTE = "Your question is in {name}. This answer is in simple English."
 FOREIGN_SAFETY = "Emergency? Call 999. Urgent but not an emergency? Call 111."
 
 
 class ChatService:
     def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever, explorer: Explorer, top_k: int = 5,
-                 crosslingual: CrossLingual | None = None):
+                 crosslingual: CrossLingual | None = None, rephraser: Rephraser | None = None):
         self.kb = kb
         self.retriever = retriever
         self.explorer = explorer
         self.top_k = top_k
         self.crosslingual = crosslingual
+        self.rephraser = rephraser
         self.figures = FigureChecker(kb)
 
     # -- finding what the question is about ---------------------------------------------------
@@ -113,15 +118,27 @@ class ChatService:
     def answer(self, req: ChatRequest) -> ChatResponse:
         return self.answer_checked(req)[0]
 
-    def answer_checked(self, req: ChatRequest) -> tuple[ChatResponse, list[str], list[str]]:
+    def answer_checked(self, req: ChatRequest,
+                       use_llm: bool = True) -> tuple[ChatResponse, list[str], list[str]]:
         """The answer, every record considered in rank order (what evals score), and any figures
-        the trust check had to remove (should be none)."""
+        the trust check had to remove (should be none). ``use_llm=False`` gives the grounded answer
+        even when an LLM is configured (the streaming route rephrases it itself)."""
         message = neutralise(req.message)
         if self.crosslingual is not None:
             pack = self.crosslingual.language(message)
             if pack is not None:
                 return self._foreign(message, pack, req)
-        return self._english(req, message)
+        reply, ranked, unsupported = self._english(req, message)
+        if use_llm and self.rephraser is not None and reply.in_scope and reply.intent != "define":
+            used, pay_cited = self.cited(reply)
+            result = self.rephraser.rephrase(req.message, reply.answer, used, pay_cited)
+            reply.answer, reply.rephrased = result.text, result.used_model
+        return reply, ranked, unsupported
+
+    def cited(self, reply: ChatResponse) -> tuple[list[AnyRecord], bool]:
+        """The records an answer cites, and whether it cites the pay table."""
+        return ([self.kb.records[s.id] for s in reply.sources if s.id in self.kb.records],
+                any(s.kind == "pay" for s in reply.sources))
 
     def _english(self, req: ChatRequest, message: str) -> tuple[ChatResponse, list[str], list[str]]:
         matches = self.retriever.titles.match(message)
@@ -287,6 +304,8 @@ class ChatService:
             return self._suggestion_text([r.role for r in ranked],
                                          {r.role.id: r.reasons[0].lower() for r in ranked if r.reasons},
                                          level)
+        if NO_QUALIFICATIONS.search(message) and not PAST_TALK.search(message):
+            return self._no_qualifications(message, roles, level)
         # Best match on the past job first; among equals, jobs that are easier to start and
         # closer in meaning to the whole question.
         matches = sorted(self.retriever.past_jobs.match(message, limit=40),
@@ -297,6 +316,18 @@ class ChatService:
         chosen = [by_id[rid] for rid in reasons][:5]
         chosen += [r for r in roles if r not in chosen][: max(0, 5 - len(chosen))]
         return self._suggestion_text(chosen, reasons, level)
+
+    def _no_qualifications(self, message: str, roles: list[Role], level: compose.Level) -> compose.Composed:
+        """Jobs anyone can start: those needing no qualifications, first those whose profiles welcome
+        the widest range of past jobs (porter, domestic, catering...), then by closeness to the
+        question. In a hospital question, hospital jobs before care in people's homes."""
+        open_roles = [r for r in self.kb.roles if r.qualifications_needed == "none"]
+        hospital = "hospital" in message.lower()
+        meaning = {r.id: i for i, r in enumerate(roles)}
+        open_roles.sort(key=lambda r: (hospital and r.family == "social-care", -len(r.previous_jobs),
+                                       meaning.get(r.id, 999), r.title))
+        reasons = {r.id: "no qualifications needed to start" for r in open_roles}
+        return self._suggestion_text(open_roles[:5], reasons, level)
 
     def _suggestion_text(self, chosen: list[Role], reasons: dict[str, str],
                          level: compose.Level) -> compose.Composed:

@@ -21,10 +21,21 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=20, description="Records used to compose an answer.")
     host: str = Field("127.0.0.1", description="Address `pathways serve` binds to.")
     port: int = Field(8000, ge=1, le=65535, description="Port `pathways serve` listens on.")
-    log_level: Literal["debug", "info", "warning", "error"] = Field("info", description="Log level.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Log level; only debug logs the text of chat messages.")
+    log_format: Literal["text", "json"] = Field(
+        "text", description="Log lines as plain text or as one JSON object a line (for log shippers).")
+    max_body_bytes: int = Field(
+        65536, ge=1024, description="Largest request body accepted; bigger ones get 413 before parsing.")
     query_cache_size: int = Field(2048, ge=0, description="Query embeddings kept in memory.")
     multilingual: bool = Field(
         True, description="Answer questions asked in 10 other languages (adds ~35 s to a full ingest).")
+    llm: str | None = Field(
+        None, description="OpenAI-compatible base URL (Ollama, vLLM, llama.cpp server) of a chat model "
+                          "that rewords grounded answers; unset = no LLM.")
+    llm_model: str = Field("qwen2.5:0.5b", description="Model name to ask for at PATHWAYS_LLM.")
+    llm_timeout: float = Field(4.0, gt=0, le=60, description="Seconds to wait for the LLM before "
+                               "answering with the grounded text.")
     embedder: Literal["onnx", "torch"] = Field(
         "onnx", description="MiniLM build: int8 ONNX (fast, no PyTorch) or the original via PyTorch.")
 

@@ -62,6 +62,8 @@ class ChatResponse(BaseModel):
     intent: str = Field(description="What the question was understood to ask.")
     language: str | None = Field(None, description="ISO 639-1 code of the question's language when it "
                                  "is not English; the answer is then in simple English.")
+    rephrased: bool = Field(False, description="True when an optional LLM reworded the grounded answer "
+                            "and its wording passed the figure checks.")
 
 
 class RoleSummary(BaseModel):

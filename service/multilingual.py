@@ -48,10 +48,15 @@ def _a(title: str) -> str:
     return f"{'an' if title[:1].lower() in 'aeiou' else 'a'} {title.lower()}"
 
 
+# Letters that Unicode does not split into a base letter and a mark, typed both ways by learners.
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "œ": "oe", "æ": "ae", "ß": "ss", "’": "'"})
+
+
 def fold(text: str) -> str:
     """Lower case without accents or vowel marks, so "infirmieră" meets "infirmiera" and Turkish
     "bakıcı" meets "bakici"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    text = text.casefold().translate(_UNDECOMPOSED)
+    decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 

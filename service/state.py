@@ -16,7 +16,9 @@ from service.embeddings import CachedEmbeddings, load_embeddings
 from service.explorer.core import Explorer
 from service.index import IndexUnavailable, make_client
 from service.knowledge_base import KnowledgeBase, load_knowledge_base
+from service.llm import Rephraser, make_rephraser
 from service.multilingual import E5, CrossLingual, LanguageDetector
+from service.trust import FigureChecker
 from service.retrieval import HybridRetriever
 
 log = logging.getLogger("pathways")
@@ -45,6 +47,12 @@ class AppState:
     def start(self) -> None:
         threading.Thread(target=self.load, name="pathways-load", daemon=True).start()
 
+    def _rephraser(self, kb: KnowledgeBase) -> Rephraser | None:
+        if not self.settings.llm:
+            return None
+        return make_rephraser(self.settings.llm, self.settings.llm_model, self.settings.llm_timeout,
+                              FigureChecker(kb))
+
     def _crosslingual(self, kb: KnowledgeBase, client: ClientAPI) -> CrossLingual | None:
         """Questions in other languages, when switched on and the index has its cross-lingual part."""
         if not self.settings.multilingual:
@@ -70,7 +78,8 @@ class AppState:
             crosslingual = self._crosslingual(kb, client)
             with self._lock:
                 explorer = Explorer(kb, retriever)
-                chat = ChatService(kb, retriever, explorer, self.settings.top_k, crosslingual)
+                chat = ChatService(kb, retriever, explorer, self.settings.top_k, crosslingual,
+                                   self._rephraser(kb))
                 self.ready = Ready(kb, retriever, chat, embeddings, explorer)
                 self.error = None
                 self.ready_after = time.monotonic() - self.started

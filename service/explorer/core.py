@@ -6,7 +6,8 @@ from functools import lru_cache
 
 from service.explorer.compare import CompareColumn, compare
 from service.explorer.filters import RoleFilters, RoleListing, filter_roles, searchable_words
-from service.explorer.match import JobFinder, MatchResult, match_roles, rank_roles, resolve_job
+from service.explorer.match import (JobFinder, MatchResult, generic_words, match_roles, rank_roles,
+                                     resolve_job)
 from service.explorer.pathway_map import PathwayMap, build_map
 from service.explorer.quiz import QuizAnswers, QuizQuestion, questions, score_quiz
 from service.explorer.ranking import RankedRole
@@ -23,7 +24,7 @@ class Explorer:
         self.kb = kb
         self.retriever = retriever
         self._words = {role.id: searchable_words(role) for role in kb.roles}
-        self.jobs = JobFinder(kb.explore.past_jobs)
+        self.jobs = JobFinder(kb.explore.past_jobs, generic_words(kb.roles))
         self.pathway_map = lru_cache(maxsize=256)(self._map)
 
     def list_roles(self, filters: RoleFilters) -> RoleListing:

@@ -53,8 +53,9 @@ class JobFinder:
     """Finds the listed previous job that typed words mean. Names are folded, and the words that
     only one job uses are found, once when the knowledge loads rather than on every request."""
 
-    def __init__(self, jobs: list[PastJob]):
+    def __init__(self, jobs: list[PastJob], generic: frozenset[str] = frozenset()):
         self.jobs = jobs
+        self.generic = generic  # words too common in our own job names to point at one past job
         self.by_id = {job.id: job for job in jobs}
         self.names = [(job, _folded(name)) for job in jobs for name in (job.label, *job.also)]
         self.owners: dict[str, set[str]] = {}
@@ -91,10 +92,20 @@ class JobFinder:
                 keep(job.id, 0.3)
             words = set(tokens(folded))
             shared = words & said
-            distinctive = any(self.owners[w] == {job.id} for w in shared)
+            distinctive = any(self.owners[w] == {job.id} and w not in self.generic for w in shared)
             if words and (len(shared) >= 2 or distinctive) and len(shared) / len(words) >= 0.5:
                 keep(job.id, 0.1 * min(len(shared), 3))
         return found
+
+
+def generic_words(roles: list[Role], at_least: int = 3) -> frozenset[str]:
+    """Words in the names of several roles ("hospital", "care"): in "jobs in a hospital" they say
+    where, not what someone used to do, so alone they must not pick "hospital volunteer"."""
+    counts: dict[str, int] = {}
+    for role in roles:
+        for word in {w for name in (role.title, *role.other_titles) for w in tokens(_folded(name))}:
+            counts[word] = counts.get(word, 0) + 1
+    return frozenset(w for w, n in counts.items() if n >= at_least)
 
 
 def resolve_job(finder: JobFinder, retriever: HybridRetriever, text: str) -> PastJob | None:
