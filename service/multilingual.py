@@ -56,8 +56,14 @@ def fold(text: str) -> str:
     """Lower case without accents or vowel marks, so "infirmieră" meets "infirmiera" and Turkish
     "bakıcı" meets "bakici"."""
     text = text.casefold().translate(_UNDECOMPOSED)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    out: list[str] = []
+    for c in unicodedata.normalize("NFKD", text):
+        # Accents on Latin letters and Arabic short-vowel marks are optional in typing; Bengali
+        # vowel signs are part of the word, so they stay.
+        if unicodedata.category(c) == "Mn" and (not out or out[-1] < "\u0250" or "\u0600" <= c <= "\u065F"):
+            continue
+        out.append(c)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 # Words grow at the ends in several of the languages: Arabic joins "and", "the", "as", "with" to the
@@ -68,10 +74,19 @@ _ARABIC_PREFIX = "(?:وال|بال|كال|فال|لل|ال|و|ب|ك|ف|ل)?"
 SUFFIX_SLACK = 4
 
 
+# Word edges are spaces and punctuation, not "\w": Bengali vowel signs are not "\w" characters.
+_SEPARATORS = r"\s.,;:!?¿¡\"'()\[\]{}/\\|«»“”‘’\-،؛؟"
+_PART = rf"[^{_SEPARATORS}]"
+
+
 def _name_pattern(name: str) -> re.Pattern[str]:
-    prefix = _ARABIC_PREFIX if re.search(r"[\u0600-\u06FF]", name) else ""
-    suffix = rf"\w{{0,{SUFFIX_SLACK}}}" if len(name) >= 5 else ""
-    return re.compile(rf"(?<!\w){prefix}{re.escape(name)}{suffix}(?!\w)")
+    if re.search(r"[\u0600-\u06FF]", name):
+        # Each word may carry a joined prefix: "عامل نظافة" is also written "عامل النظافة".
+        body = r"\s+".join(_ARABIC_PREFIX + re.escape(word) for word in name.split())
+    else:
+        body = re.escape(name)
+    suffix = rf"{_PART}{{0,{SUFFIX_SLACK}}}" if len(name) >= 5 else ""
+    return re.compile(rf"(?<!{_PART}){body}{suffix}(?!{_PART})")
 
 
 class E5:
@@ -182,6 +197,7 @@ class CrossLingual:
         self.records = NameIndex([p.names for p in packs])
         self.jobs = NameIndex([p.past_jobs for p in packs])
         self.asks = NameIndex([{k: list(v) for k, v in p.asks.items()} for p in packs])
+        self.places = NameIndex([{k: list(v) for k, v in p.places.items()} for p in packs])
         got = client.get_collection(sibling_name(kb.collection), embedding_function=None).get(
             include=["embeddings", "metadatas"])
         matrix = np.asarray(got["embeddings"], dtype=np.float32)
@@ -194,11 +210,12 @@ class CrossLingual:
             return None
         return self.kb.languages.get(code) or LanguagePack.model_construct(
             language=code, name=LANGUAGES[code].title(), native_name=LANGUAGES[code].title(),
-            answer_note="", names={}, past_jobs={}, asks={}, last_reviewed=None)
+            answer_note="", names={}, past_jobs={}, asks={}, places={}, last_reviewed=None)
 
     def understand(self, text: str) -> Understood:
+        place = next((h.key for h in self.places.find(text)), None)
         return Understood([h.key for h in self.records.find(text)], [h.key for h in self.jobs.find(text)],
-                          [h.key for h in self.asks.find(text)], find_borough(text))
+                          [h.key for h in self.asks.find(text)], find_borough(text) or place)
 
     def english_question(self, said: Understood) -> str | None:
         """The question in plain English, when the language pack's words say enough: the English
@@ -208,7 +225,7 @@ class CrossLingual:
         where = f" in {said.borough}" if said.borough else " in London"
         jobs = {j.id: j for j in self.kb.explore.past_jobs}
         past = next((jobs[j] for j in said.past_jobs if j in jobs), None)
-        if past and (role is None or "past-job" in said.asks):
+        if past and ("past-job" in said.asks or not records):
             return f"I used to work as {_a(past.label)}. What jobs could I do in the NHS?"
         if role is not None:
             if "pay" in said.asks:

@@ -363,6 +363,8 @@ class LanguagePack(Strict):
         default_factory=dict, description="Past job id (knowledge/explore.yaml) -> what people call it.")
     asks: dict[AskKind, list[ShortText]] = Field(
         default_factory=dict, description="Words that show what is asked, e.g. pay: [ile zarabia, pensja].")
+    places: dict[Borough, list[ShortText]] = Field(
+        default_factory=dict, description="London borough -> how it is written in this language's script.")
     last_reviewed: dt.date
 
 
