@@ -10,8 +10,8 @@ from typing import Protocol
 from chromadb.api import ClientAPI
 
 from ingest.checks import check_knowledge
-from ingest.crosslingual import build_crosslingual
 from ingest.chunks import Chunk, build_chunks
+from ingest.crosslingual import build_crosslingual
 from ingest.load import KnowledgeError, load_knowledge
 from service.config import Settings
 from service.embeddings import MODEL_IDS

@@ -10,8 +10,8 @@ from service.explorer.core import Explorer
 from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
 from service.knowledge_base import KnowledgeBase
 from service.llm import Rephraser
-from service.multilingual import CrossLingual
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
+from service.multilingual import CrossLingual
 from service.retrieval import Hit, HybridRetriever, TitleMatch
 from service.schema import AnyRecord, GlossaryTerm, LanguagePack, Programme, Role, record_url
 from service.trust import FigureChecker

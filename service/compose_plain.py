@@ -143,10 +143,3 @@ def compare_text(kb: KnowledgeBase, roles: list[Role], level: str) -> str:
         parts += [f"{role.title}.", qualification(role, level), _band(role)]
     return "\n".join(parts)
 
-
-def record_text(kb: KnowledgeBase, record: AnyRecord, level: str) -> str:
-    if isinstance(record, Role):
-        return role_about(kb, record, level)
-    if isinstance(record, Route):
-        return route_text(record, level)
-    return programme_text(record, level)

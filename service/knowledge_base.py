@@ -11,8 +11,17 @@ from pydantic import TypeAdapter
 
 from service.glossary_marks import TermFinder
 from service.index import IndexUnavailable, active_collection_name
-from service.schema import (AnyRecord, Explore, Glossary, GlossaryTerm, LanguagePack, Pay, Programme, Role,
-                            Route)
+from service.schema import (
+    AnyRecord,
+    Explore,
+    Glossary,
+    GlossaryTerm,
+    LanguagePack,
+    Pay,
+    Programme,
+    Role,
+    Route,
+)
 
 _RECORD = TypeAdapter(AnyRecord)
 

@@ -75,7 +75,7 @@ class Rephraser:
         except concurrent.futures.TimeoutError:
             future.cancel()
             return Rephrased(grounded, False, f"model slower than {self.timeout:g} s")
-        except Exception as exc:  # noqa: BLE001 - a model that is down must not break answers
+        except Exception as exc:
             log.warning("LLM unavailable: %s", exc)
             return Rephrased(grounded, False, "model unavailable")
         text = str(reply.content).strip()
@@ -93,7 +93,7 @@ class Rephraser:
 
 
 def make_rephraser(base_url: str, model_name: str, timeout: float, checker: FigureChecker) -> Rephraser:
-    from langchain_openai import ChatOpenAI  # noqa: PLC0415 - only needed when an LLM is configured
+    from langchain_openai import ChatOpenAI
 
     model = ChatOpenAI(base_url=base_url, model=model_name, api_key="not-needed", timeout=timeout,
                        max_retries=0, temperature=0.2)

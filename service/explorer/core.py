@@ -6,8 +6,7 @@ from functools import lru_cache
 
 from service.explorer.compare import CompareColumn, compare
 from service.explorer.filters import RoleFilters, RoleListing, filter_roles, searchable_words
-from service.explorer.match import (JobFinder, MatchResult, generic_words, match_roles, rank_roles,
-                                     resolve_job)
+from service.explorer.match import JobFinder, MatchResult, generic_words, match_roles, rank_roles, resolve_job
 from service.explorer.pathway_map import PathwayMap, build_map
 from service.explorer.quiz import QuizAnswers, QuizQuestion, questions, score_quiz
 from service.explorer.ranking import RankedRole
