@@ -15,7 +15,6 @@ from functools import lru_cache
 
 import numpy as np
 from chromadb.api import ClientAPI
-from wordfreq import zipf_frequency
 
 from service.intent import find_borough
 from service.knowledge_base import KnowledgeBase
@@ -80,6 +79,7 @@ _SEPARATORS = r"\s.,;:!?¿¡\"'()\[\]{}/\\|«»“”‘’\-،؛؟"
 _PART = rf"[^{_SEPARATORS}]"
 
 
+@lru_cache(maxsize=None)  # compiled when first needed: ~12,000 names would take ~10 s up front
 def _name_pattern(name: str) -> re.Pattern[str]:
     if re.search(r"[\u0600-\u06FF]", name):
         # Each word may carry a joined prefix: "عامل نظافة" is also written "عامل النظافة".
@@ -128,6 +128,9 @@ class LanguageDetector:
 
     def __init__(self) -> None:
         from lingua import Language, LanguageDetectorBuilder
+        from wordfreq import zipf_frequency  # here, not at import: ingest needs neither (~0.3 s)
+
+        self._zipf = zipf_frequency
 
         self._codes = {getattr(Language, name): code for code, name in LANGUAGES.items()}
         self._detector = LanguageDetectorBuilder.from_languages(
@@ -142,8 +145,8 @@ class LanguageDetector:
         # A word counts as English when it is common in English and more common there than in the
         # detected language: "en" and "que" are frequent in English text too, but far more in Spanish.
         other = code if code in WORDFREQ_LANGUAGES else None
-        english = sum(zipf_frequency(w, "en") >= ENGLISH_WORD_ZIPF
-                      and zipf_frequency(w, "en") > (zipf_frequency(w, other) if other else 0.0)
+        zipf = self._zipf
+        english = sum(zipf(w, "en") >= ENGLISH_WORD_ZIPF and zipf(w, "en") > (zipf(w, other) if other else 0.0)
                       for w in words)
         return None if english / len(words) >= ENGLISH_SHARE else code
 
@@ -167,17 +170,16 @@ class NameIndex:
                     keys = by_name.setdefault(fold(name), [])
                     if key not in keys:
                         keys.append(key)
-        self._names = [(name, keys, _name_pattern(name))
-                       for name, keys in sorted(by_name.items(), key=lambda kv: len(kv[0]), reverse=True)]
+        self._names = sorted(by_name.items(), key=lambda kv: len(kv[0]), reverse=True)
 
     def find(self, text: str) -> list[NameHit]:
         folded = fold(text)
         taken: list[tuple[int, int]] = []
         hits: list[NameHit] = []
-        for name, keys, pattern in self._names:
+        for name, keys in self._names:
             if not all(word in folded for word in name.split()):
                 continue  # cheap test first: most names are absent (word by word: Arabic prefixes)
-            for match in pattern.finditer(folded):
+            for match in _name_pattern(name).finditer(folded):
                 span = match.span()
                 if any(span[0] < end and start < span[1] for start, end in taken):
                     continue

@@ -85,6 +85,8 @@ class AppState:
                 self.ready_after = time.monotonic() - self.started
             log.info("ready: %s records from %s in %.1fs", len(kb.records), kb.collection,
                      self.ready_after)
+            if crosslingual is not None:
+                crosslingual.e5.query("warm-up")  # load the e5 engine now, not on a learner's question
         except IndexUnavailable as exc:
             self.error = str(exc)
             log.error("not ready: %s", exc)
