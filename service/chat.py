@@ -196,9 +196,10 @@ class ChatService:
         assert self.crosslingual is not None
         plain: compose.Level = "first-steps" if req.level == "first-steps" else "simple"
         note = " ".join(filter(None, [pack.answer_note, FOREIGN_NOTE.format(name=pack.name)]))
+        said = self.crosslingual.understand(message)
         english = [h.record_id for h in self.retriever.search(message, k=10)]
-        across = self.crosslingual.search(message, english)
-        question = self.crosslingual.english_question(self.crosslingual.understand(message))
+        across = self.crosslingual.search(message, said, english)
+        question = self.crosslingual.english_question(said)
         if question is not None:
             reply, ranked, unsupported = self._english(
                 ChatRequest(message=question, level=plain, borough=req.borough), question)

@@ -32,10 +32,6 @@ def _bullets(items: list[str], limit: int) -> str:
     return "\n".join(f"- {item}" for item in items[:limit])
 
 
-def _titles(kb: KnowledgeBase, ids: list[str], limit: int = 4) -> list[str]:
-    return [kb.records[i].title for i in ids if i in kb.records][:limit]
-
-
 def pay_text(kb: KnowledgeBase, role: Role, borough: str | None = None, level: Level = "standard") -> str:
     pay = kb.pay
     if level in plain.PLAIN_LEVELS:
@@ -114,7 +110,7 @@ def role_entry(kb: KnowledgeBase, role: Role, level: Level) -> str:
     parts = [f"How to become a {role.title}",
              f"Qualifications to start: {QUALIFICATION_LABELS[role.qualifications_needed]}.",
              _bullets(role.entry_requirements, n)]
-    routes = _titles(kb, role.entry_routes)
+    routes = kb.titles(role.entry_routes)
     if routes:
         parts.append("Ways in: " + "; ".join(routes) + ".")
     if role.training_time:
@@ -127,8 +123,8 @@ def role_entry(kb: KnowledgeBase, role: Role, level: Level) -> str:
 def role_progression(kb: KnowledgeBase, role: Role, level: Level = "standard") -> str:
     if level in plain.PLAIN_LEVELS:
         return plain.role_progression(kb, role, level)
-    up = _titles(kb, role.progression, 6)
-    came = _titles(kb, role.entry_from, 6)
+    up = kb.titles(role.progression, 6)
+    came = kb.titles(role.entry_from, 6)
     parts = [f"Career steps for a {role.title}"]
     parts.append("Where you can go next: " + ("; ".join(up) if up else "senior and specialist posts "
                                                 "in the same area") + ".")

@@ -37,10 +37,6 @@ def qualification(role: Role, level: str) -> str:
     return QUALIFICATIONS[level][role.qualifications_needed]
 
 
-def _titles(kb: KnowledgeBase, ids: list[str], limit: int) -> list[str]:
-    return [kb.records[i].title for i in ids if i in kb.records][:limit]
-
-
 def _band(role: Role) -> str:
     return f"NHS pay {role.afc_band.label()}." if role.afc_band else "The employer sets the pay."
 
@@ -55,7 +51,7 @@ def role_about(kb: KnowledgeBase, role: Role, level: str) -> str:
 
 def role_entry(kb: KnowledgeBase, role: Role, level: str) -> str:
     parts = [f"How to become a {role.title}.", qualification(role, level)]
-    routes = _titles(kb, role.entry_routes, 3)
+    routes = kb.titles(role.entry_routes, 3)
     if routes:
         parts.append("Ways to start:" if level == "simple" else "Ways in:")
         parts += [f"- {title}." for title in routes]
@@ -71,7 +67,7 @@ def role_entry(kb: KnowledgeBase, role: Role, level: str) -> str:
 
 
 def role_progression(kb: KnowledgeBase, role: Role, level: str) -> str:
-    up = _titles(kb, role.progression, 4)
+    up = kb.titles(role.progression, 4)
     lead = "Later, you can become:" if level == "simple" else "Next jobs:"
     if not up:
         return f"{role.title}.\nYou can get more senior jobs in the same team."

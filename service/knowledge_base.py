@@ -51,6 +51,10 @@ class KnowledgeBase:
         """Glossary words in any text; built once per loaded knowledge base."""
         return TermFinder(list(self.terms.values()))
 
+    def titles(self, ids: list[str], limit: int = 4) -> list[str]:
+        """Titles of the linked records that exist, in link order."""
+        return [self.records[i].title for i in ids if i in self.records][:limit]
+
     def role(self, record_id: str) -> Role | None:
         record = self.records.get(record_id)
         return record if isinstance(record, Role) else None

@@ -258,9 +258,10 @@ class CrossLingual:
         scores = self._matrix @ self.e5.query(text)
         return [self._ids[i] for i in np.argsort(-scores)[:k]]
 
-    def search(self, text: str, english: list[str], k: int = 10) -> list[str]:
-        """Record ids, best first: ``english`` is what the English retriever made of the same words."""
-        lists = {"names": self.understand(text).records, "e5": self.by_meaning(text), "english": english}
+    def search(self, text: str, said: Understood, english: list[str], k: int = 10) -> list[str]:
+        """Record ids, best first: ``said`` is what the language packs found in ``text``, ``english``
+        what the English retriever made of the same words."""
+        lists = {"names": said.records, "e5": self.by_meaning(text), "english": english}
         scores: dict[str, float] = {}
         for source, ids in lists.items():
             for rank, rid in enumerate(dict.fromkeys(ids)):
