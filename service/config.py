@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,8 +36,29 @@ class Settings(BaseSettings):
     llm_model: str = Field("qwen2.5:0.5b", description="Model name to ask for at PATHWAYS_LLM.")
     llm_timeout: float = Field(4.0, gt=0, le=60, description="Seconds to wait for the LLM before "
                                "answering with the grounded text.")
+    sites_file: Path = Field(
+        Path("sites.yaml"), description="Sites allowed to embed the widget (YAML); reloaded when it "
+                                        "changes and on SIGHUP. Missing file = no site may embed.")
+    rate_per_ip_per_minute: int = Field(
+        30, ge=1, description="Widget questions one visitor (IP address) may ask a site each minute, "
+                              "unless the site sets its own.")
+    rate_per_site_per_minute: int = Field(
+        600, ge=1, description="Widget questions a whole site may ask each minute, unless it sets its own.")
+    rate_storage: str = Field(
+        "memory://", description="Where rate-limit counters live (`limits` storage URI): memory:// is "
+                                 "per process; redis://host:6379 shares them between replicas.")
+    adviser_db: str | None = Field(
+        None, description="SQLAlchemy URL of the adviser-view database (e.g. postgresql+psycopg://…); "
+                          "unset = SQLite file adviser.db in the data dir.")
+    retention_days: int = Field(90, ge=1, le=3650, description="Days recorded widget questions are kept.")
+    admin_token: SecretStr | None = Field(
+        None, description="Token for /admin (HTTP Basic password or Bearer token); unset = no /admin.")
     embedder: Literal["onnx", "torch"] = Field(
         "onnx", description="MiniLM build: int8 ONNX (fast, no PyTorch) or the original via PyTorch.")
+    trusted_proxies: str = Field(
+        "127.0.0.1,::1", description="Load balancers / proxies whose X-Forwarded-For and X-Forwarded-Proto "
+                                 "are believed (comma-separated IPs or networks, * = any); the visitor's "
+                                 "address (rate limits) then comes from that header.")
 
 
 @lru_cache

@@ -35,8 +35,12 @@ class ResponseHeaders:
                 headers = MutableHeaders(scope=message)
                 # Server-side time, so `pathways bench` can report render time without network noise.
                 headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+                # A page that sets its own CSP decides who may frame it (frame-ancestors), and
+                # X-Frame-Options would contradict it (it cannot list origins).
+                own_csp = "content-security-policy" in headers
                 for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                    if not (own_csp and name == "X-Frame-Options"):
+                        headers.setdefault(name, value)
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from service.intent import find_borough
 from service.schema import BOROUGHS
+from service.sites import SiteId
 
 Level = Literal["standard", "simple", "first-steps"]
 
@@ -28,6 +29,9 @@ class ChatRequest(BaseModel):
                                     description="Earlier turns, oldest first (at most 20).")
     level: Level = Field("standard", description="Reading level of the answer.")
     borough: str | None = Field(None, description="A London borough, to localise pay and help.")
+    site: SiteId | None = Field(
+        None, description="The embedding site's id (the widget's data-pathways-site); omit on "
+                          "Pathways' own pages.")
 
     @field_validator("message")
     @classmethod
@@ -64,6 +68,40 @@ class ChatResponse(BaseModel):
                                  "is not English; the answer is then in simple English.")
     rephrased: bool = Field(False, description="True when an optional LLM reworded the grounded answer "
                             "and its wording passed the figure checks.")
+    feedback_id: str | None = Field(None, description="Id to send with 👍/👎 feedback; set only when "
+                                    "the embedding site has opted in to the adviser view.")
+
+
+FeedbackReason = Literal["inaccurate", "incomplete", "too-hard", "irrelevant", "other"]
+
+
+class FeedbackRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    site: SiteId
+    feedback_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
+    vote: Literal["up", "down"]
+    reason: FeedbackReason | None = Field(None, description="Why the answer was not helpful (👎 only).")
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
+
+
+class HandoffPublic(BaseModel):
+    label: str
+    url: str | None
+    phone: str | None
+
+
+class SitePublic(BaseModel):
+    id: str
+    name: str
+    colour: str
+    greeting: str
+    level: Literal["standard", "simple"]
+    borough: str | None
+    starters: list[str]
+    handoff: HandoffPublic | None
+    feedback: bool = Field(description="Whether answers offer 👍/👎 (the site records questions).")
+    base_url: str = Field(description="Where Pathways is served; links in answers are relative to it.")
 
 
 class RoleSummary(BaseModel):

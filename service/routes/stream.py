@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
 from service.chat import ChatService
 from service.deps import ReadyDep
 from service.models import ChatRequest
+from service.site_requests import admit_chat
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -48,8 +49,12 @@ def stream_answer(chat: ChatService, request: ChatRequest) -> Iterator[str]:
 
 @router.post("/chat/stream", response_class=StreamingResponse,
              responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events"},
-                        422: {"description": "Invalid request"}, 503: {"description": "Not ready"}})
-def chat_stream(request: ChatRequest, ready: ReadyDep) -> StreamingResponse:
+                        403: {"description": "Site unknown, or this origin not allowed for it"},
+                        422: {"description": "Invalid request"},
+                        429: {"description": "Too many questions; see Retry-After"},
+                        503: {"description": "Not ready"}})
+def chat_stream(request: ChatRequest, ready: ReadyDep, http: Request) -> StreamingResponse:
     """The same answer as POST /api/chat, as server-sent events (`sources`, `token`…, `done`)."""
+    request, _ = admit_chat(http, request)
     return StreamingResponse(stream_answer(ready.chat, request), media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
