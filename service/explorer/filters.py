@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from service.retrieval import HybridRetriever, normalise, tokens
 from service.schema import BAND_ORDER, FAMILY_LABELS, Band, Family, Qualification, Role, WorkingPattern
@@ -46,6 +46,23 @@ class RoleFilters(BaseModel):
         return bool(self.q or self.family or self.clinical is not None or self.patient_facing is not None
                     or self.qualifications or self.apprenticeship is not None or self.band_min
                     or self.band_max or self.patterns)
+
+
+class StrictRoleFilters(RoleFilters):
+    """The API's filters: a misspelt filter ("famly=") is an error that names the allowed ones,
+    not a silent no-op that returns every role. Pages stay lenient (links carry tracking params)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_names(cls, data: object) -> object:
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(RoleFilters.model_fields))
+            if unknown:
+                raise ValueError(f"unknown filter {', '.join(repr(u[:40]) for u in unknown[:5])}; "
+                                 f"use: {', '.join(RoleFilters.model_fields)}")
+        return data
 
 
 @dataclass

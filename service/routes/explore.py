@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 from service.deps import ReadyDep
 from service.explorer.compare import CompareError, parse_ids
 from service.explorer.core import UnknownChoice
-from service.explorer.filters import RoleFilters
+from service.explorer.filters import StrictRoleFilters
 from service.explorer.quiz import QuizAnswers, QuizQuestion
 from service.explorer.ranking import RankedRole
 from service.models import (
@@ -51,7 +51,7 @@ def _reasoned(items: list[RankedRole]) -> list[Reasoned]:
 
 
 @router.get("/roles", response_model=RoleList, responses=BAD)
-def list_roles(ready: ReadyDep, filters: Annotated[RoleFilters, Query()]) -> RoleList:
+def list_roles(ready: ReadyDep, filters: Annotated[StrictRoleFilters, Query()]) -> RoleList:
     """Roles filtered by any mix of filters, with counts per filter value. Search results come in
     relevance order, otherwise A to Z."""
     listing = ready.explorer.list_roles(filters)
