@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.sites import Site, SiteRegistry, normalise_origin
 
 PREFLIGHT_MAX_AGE = "600"
+EXPOSED = "Retry-After, X-Request-ID"
 
 
 def own_origin(scheme: str, host: str | None) -> str | None:
@@ -43,6 +44,7 @@ def _refuse(detail: str, origin: str | None) -> HTTPException:
     headers = {"Vary": "Origin"}
     if origin and origin != "null":
         headers["Access-Control-Allow-Origin"] = origin
+        headers["Access-Control-Expose-Headers"] = EXPOSED
     return HTTPException(403, detail=detail, headers=headers)
 
 
@@ -91,6 +93,8 @@ class WidgetCors:
             if message["type"] == "http.response.start" and listed:
                 out = MutableHeaders(scope=message)
                 out.setdefault("Access-Control-Allow-Origin", origin)
+                # Without this the widget could not read how long to wait after a 429.
+                out.setdefault("Access-Control-Expose-Headers", EXPOSED)
                 out.add_vary_header("Origin")
             await send(message)
 

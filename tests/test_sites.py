@@ -132,7 +132,8 @@ def test_rate_limit_is_per_visitor_and_says_when_to_come_back(site_app):
     last = statuses[-1]
     assert 1 <= int(last.headers["retry-after"]) <= 60
     assert "try again" in last.json()["detail"]
-    assert last.headers["access-control-allow-origin"] == HOST  # the widget can read it
+    assert last.headers["access-control-allow-origin"] == HOST  # the widget can read it...
+    assert "Retry-After" in last.headers["access-control-expose-headers"]  # ...and the wait
     # Another site's visitors are not affected.
     assert ask(site_app, HOST, site="quiet").status_code == 200
 
