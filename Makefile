@@ -41,6 +41,8 @@ test: $(STAMP) node_modules/.installed
 	$(VENV)/bin/pathways ingest --check
 	$(VENV)/bin/pathways ingest
 	$(VENV)/bin/pathways eval --gate
+	# A 60-second soak (32 clients): 0 errors, stable p95, RSS growth <= 10%; exits 1 on FAIL.
+	$(VENV)/bin/pathways bench --soak 60 --out data/soak-ci.json
 	# pytest last, so its summary line is the run's closing line (CI reads it to count the tests).
 	$(VENV)/bin/python -m pytest; status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status

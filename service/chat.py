@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
+import threading
+from collections import OrderedDict
 
 from service import compose, compose_plain
 from service.explorer.core import Explorer
@@ -58,11 +61,49 @@ NO_QUALIFICATIONS = re.compile(r"\b(no|without|don'?t have( any)?|zero|few|not m
 PAST_TALK = re.compile(r"\b(worked|used to|i was|i'?ve been|my last job)\b", re.I)
 FOREIGN_NOTE = "Your question is in {name}. This answer is in simple English."
 FOREIGN_SAFETY = "Emergency? Call 999. Urgent but not an emergency? Call 111."
+ANSWER_CACHE_SIZE = 1024  # grounded answers kept in memory (a few KB each)
+_WORDS = re.compile(r"[a-z0-9&]+")
+
+
+class AnswerCache:
+    """Grounded answers by the whole request (message, history, level, borough and every other
+    field), least recently used dropped first. A class of 20 asks the same few things; the answer
+    to the same request from the same index is always the same. One cache per ChatService, so a
+    new index (a new service) starts empty. Entries are copied in and out: callers may change the
+    reply they get (the LLM rephrasing, the adviser's feedback id)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.hits = self.misses = 0
+        self._items: OrderedDict[bytes, tuple[ChatResponse, list[str], list[str]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: bytes) -> tuple[ChatResponse, list[str], list[str]] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+        reply, ranked, unsupported = found
+        return reply.model_copy(deep=True), list(ranked), list(unsupported)
+
+    def put(self, key: bytes, value: tuple[ChatResponse, list[str], list[str]]) -> None:
+        if self.size <= 0:
+            return
+        reply, ranked, unsupported = value
+        with self._lock:
+            self._items[key] = (reply.model_copy(deep=True), list(ranked), list(unsupported))
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
 
 
 class ChatService:
     def __init__(self, kb: KnowledgeBase, retriever: HybridRetriever, explorer: Explorer, top_k: int = 5,
-                 crosslingual: CrossLingual | None = None, rephraser: Rephraser | None = None):
+                 crosslingual: CrossLingual | None = None, rephraser: Rephraser | None = None,
+                 answer_cache_size: int = ANSWER_CACHE_SIZE):
         self.kb = kb
         self.retriever = retriever
         self.explorer = explorer
@@ -70,6 +111,11 @@ class ChatService:
         self.crosslingual = crosslingual
         self.rephraser = rephraser
         self.figures = FigureChecker(kb)
+        self.answers = AnswerCache(answer_cache_size)
+        # Every glossary name, folded once (it was folded again for every question).
+        self._term_names = [(term, norm, len(norm.split())) for term in kb.terms.values()
+                            for name in [term.term, *term.also]
+                            if (norm := " ".join(_WORDS.findall(name.lower())))]
 
     # -- finding what the question is about ---------------------------------------------------
     def named_records(self, text: str, matches: tuple[TitleMatch, ...] | None = None) -> list[AnyRecord]:
@@ -99,19 +145,17 @@ class ChatService:
         word in passing ("what does a domestic do on a hospital ward"). Whole words only, longest
         name first, so "Trac" never matches inside "contract".
         """
-        text = " ".join(re.findall(r"[a-z0-9&]+", message.lower()))
+        text = " ".join(_WORDS.findall(message.lower()))
         asks_meaning = re.search(r"\b(mean|means|meaning|stand for|stands for)\b", text) is not None
         subject = re.sub(r"^(what s|what is|what are|what does|whats|meaning of|define|explain)"
                          r"( an?| the)? ", "", text)
         best, best_len = None, 0
-        for term in self.kb.terms.values():
-            for name in [term.term, *term.also]:
-                norm = " ".join(re.findall(r"[a-z0-9&]+", name.lower()))
-                if not norm or len(norm.split()) <= best_len:
-                    continue
-                named_first = f"{subject} ".startswith(f"{norm} ")
-                if named_first or (asks_meaning and f" {norm} " in f" {text} "):
-                    best, best_len = term, len(norm.split())
+        subject_, text_ = f"{subject} ", f" {text} "
+        for term, norm, words in self._term_names:
+            if words <= best_len:
+                continue
+            if subject_.startswith(f"{norm} ") or (asks_meaning and f" {norm} " in text_):
+                best, best_len = term, words
         return best, best_len
 
     # -- answering ------------------------------------------------------------------------------
@@ -123,17 +167,26 @@ class ChatService:
         """The answer, every record considered in rank order (what evals score), and any figures
         the trust check had to remove (should be none). ``use_llm=False`` gives the grounded answer
         even when an LLM is configured (the streaming route rephrases it itself)."""
-        message = neutralise(req.message)
-        if self.crosslingual is not None:
-            pack = self.crosslingual.language(message)
-            if pack is not None:
-                return self._foreign(message, pack, req)
-        reply, ranked, unsupported = self._english(req, message)
+        # A digest, not the request: a key with 20 turns of history could be ~80 KB.
+        key = hashlib.blake2b(req.model_dump_json().encode(), digest_size=16).digest()
+        cached = self.answers.get(key)
+        if cached is None:
+            cached = self._grounded(req)
+            self.answers.put(key, cached)
+        reply, ranked, unsupported = cached
         if use_llm and self.rephraser is not None and reply.in_scope and reply.intent != "define":
             used, pay_cited = self.cited(reply)
             result = self.rephraser.rephrase(req.message, reply.answer, used, pay_cited)
             reply.answer, reply.rephrased = result.text, result.used_model
         return reply, ranked, unsupported
+
+    def _grounded(self, req: ChatRequest) -> tuple[ChatResponse, list[str], list[str]]:
+        message = neutralise(req.message)
+        if self.crosslingual is not None:
+            pack = self.crosslingual.language(message)
+            if pack is not None:
+                return self._foreign(message, pack, req)
+        return self._english(req, message)
 
     def cited(self, reply: ChatResponse) -> tuple[list[AnyRecord], bool]:
         """The records an answer cites, and whether it cites the pay table."""

@@ -40,7 +40,7 @@ def model_path() -> str:
 class OnnxMiniLM(Embeddings):
     """MiniLM as int8 ONNX: tokenise, run, mean-pool over real tokens, L2-normalise."""
 
-    def __init__(self, batch_size: int = 16, threads: int = 1):
+    def __init__(self, batch_size: int = 4, threads: int = 1):
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -62,6 +62,8 @@ class OnnxMiniLM(Embeddings):
 
     def _embed(self, texts: list[str]) -> list[list[float]]:
         # Batches of similar length waste little work on padding; results go back in input order.
+        # A text's vector does not depend on its batch (checked bit for bit); batches of 4 took about
+        # a third less CPU than 16 over the knowledge's chunks (less padding, smaller attention).
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         out: list[list[float]] = [[] for _ in texts]
         for start in range(0, len(order), self.batch_size):

@@ -19,6 +19,9 @@ SECURITY_HEADERS = {
     "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'self'",
 }
 
+_RAW_SECURITY_HEADERS = [(name.lower().encode("latin-1"), value.encode("latin-1"))
+                         for name, value in SECURITY_HEADERS.items()]
+
 
 class ResponseHeaders:
     def __init__(self, app: ASGIApp):
@@ -35,12 +38,14 @@ class ResponseHeaders:
                 headers = MutableHeaders(scope=message)
                 # Server-side time, so `pathways bench` can report render time without network noise.
                 headers["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+                # One pass over what the response already set (each setdefault rescans the list).
+                present = {name.lower() for name, _ in headers.raw}
                 # A page that sets its own CSP decides who may frame it (frame-ancestors), and
                 # X-Frame-Options would contradict it (it cannot list origins).
-                own_csp = "content-security-policy" in headers
-                for name, value in SECURITY_HEADERS.items():
-                    if not (own_csp and name == "X-Frame-Options"):
-                        headers.setdefault(name, value)
+                own_csp = b"content-security-policy" in present
+                for name, value in _RAW_SECURITY_HEADERS:
+                    if name not in present and not (own_csp and name == b"x-frame-options"):
+                        headers.raw.append((name, value))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

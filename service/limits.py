@@ -18,6 +18,8 @@ _TOKENS = re.compile(rb'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
 
 
 def too_deep(body: bytes, limit: int) -> bool:
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False  # fewer opening brackets than the limit, even counting those inside strings
     depth = 0
     for token in _TOKENS.finditer(body):
         bracket = token[0]

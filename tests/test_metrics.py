@@ -46,12 +46,24 @@ def test_query_embedding_cache_hits_and_misses(client: TestClient):
     before = _samples(client)
     question = {"message": "what does a phlebotomist do all day, metrics test"}
     client.post("/api/chat", json=question)
-    client.post("/api/chat", json=question)
+    # Another level is another answer, but the same words: the query embedding is reused.
+    client.post("/api/chat", json={**question, "level": "simple"})
     after = _samples(client)
     hits = "pathways_query_embedding_cache_hits_total"
     misses = "pathways_query_embedding_cache_misses_total"
     assert _get(after, misses) > _get(before, misses)  # the first time it is embedded
     assert _get(after, hits) > _get(before, hits)  # the second time it comes from the cache
+
+
+def test_answer_cache_hits_and_misses(client: TestClient):
+    before = _samples(client)
+    question = {"message": "how do I become a phlebotomist, answer cache test"}
+    first = client.post("/api/chat", json=question).json()
+    second = client.post("/api/chat", json=question).json()
+    after = _samples(client)
+    assert first == second
+    for name in ("pathways_chat_answer_cache_misses_total", "pathways_chat_answer_cache_hits_total"):
+        assert _get(after, name) == _get(before, name) + 1
 
 
 def test_metrics_are_not_part_of_the_api_schema(client: TestClient):
