@@ -33,8 +33,10 @@ def test_not_ready_until_index_loaded(tmp_path):
 
 def test_chat_response_shape(client: TestClient):
     body = ask(client, "what does a porter do")
-    assert set(body) == {"answer", "sources", "suggestions", "in_scope", "intent", "language", "rephrased"}
+    assert set(body) == {"answer", "sources", "suggestions", "in_scope", "intent", "language", "rephrased",
+                         "feedback_id"}
     assert body["in_scope"] is True and body["language"] is None and body["rephrased"] is False
+    assert body["feedback_id"] is None  # only widget sites that opted in record questions
     assert body["sources"][0] == {"id": "porter", "kind": "role", "title": "Porter", "url": "/roles/porter"}
     assert 1 <= len(body["suggestions"]) <= 4
 
