@@ -57,7 +57,7 @@ RSS_GROWTH_LIMIT_PCT = 10.0
 console = Console()
 
 
-def _children(pid: int) -> list[int]:
+def child_pids(pid: int) -> list[int]:
     kids: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
@@ -85,7 +85,7 @@ def rss_mb(pid: int) -> float:
                     total += int(line.split()[1]) / 1024
         except OSError:
             continue
-        todo += _children(current)
+        todo += child_pids(current)
     return total
 
 

@@ -19,6 +19,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from evals.soak import child_pids
 from ingest.build import run_ingest
 from service import state as state_module
 from service.app import create_app
@@ -197,16 +198,6 @@ def test_several_workers_need_a_chroma_server(fixture_copy: Settings, tmp_path: 
     assert output.startswith("pathways serve: --workers 2 needs a Chroma server"), output
 
 
-def _workers(pid: int) -> list[int]:
-    kids = []
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
-            kids += [int(k) for k in (task / "children").read_text().split()]
-        except OSError:
-            pass
-    return kids
-
-
 def test_two_workers_share_one_chroma_server(served: Settings, tmp_path: Path):
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -222,7 +213,7 @@ def test_two_workers_share_one_chroma_server(served: Settings, tmp_path: Path):
                 return False
 
         _until(ready_twice, 60)
-        assert len(_workers(server.pid)) >= 2, "uvicorn did not start two worker processes"
+        assert len(child_pids(server.pid)) >= 2, "uvicorn did not start two worker processes"
 
         def ask(_: int) -> int:
             with httpx.Client(timeout=30) as http:  # a connection of its own
