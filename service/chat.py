@@ -8,15 +8,18 @@ import re
 import threading
 from collections import OrderedDict
 
+from rapidfuzz import fuzz
+
 from service import compose, compose_plain
 from service.explorer.core import Explorer
-from service.intent import DEFINE, Understanding, is_follow_up, neutralise, understand
+from service.intent import (CURRENT_JOB, DEFINE, TARGET_AFTER, WANTS_APPRENTICESHIP, Understanding, is_follow_up, neutralise,
+                            understand)
 from service.knowledge_base import KnowledgeBase
 from service.llm import Rephraser
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
 from service.multilingual import CrossLingual
-from service.retrieval import Hit, HybridRetriever, TitleMatch
-from service.schema import AnyRecord, GlossaryTerm, LanguagePack, Programme, Role, record_url
+from service.retrieval import Hit, HybridRetriever, TitleMatch, name_offset, normalise, without_names
+from service.schema import AnyRecord, GlossaryTerm, LanguagePack, Programme, Role, Route, record_url
 from service.trust import FigureChecker
 
 log = logging.getLogger("pathways")
@@ -40,6 +43,7 @@ GREETING_TEXT = (
 NEAR_NAME = 90  # rapidfuzz ratio for "fisiotherapist" ~ 93; weaker near-misses go to fusion only
 PAY_INTENTS = ("pay", "compare")  # answers that quote the pay table, and so cite it
 QUAL_ORDER = ["none", "gcse", "level3", "degree", "postgraduate"]
+RELATED_FIT = 90  # rapidfuzz ratio of a record's name to the defined words, to offer it as more reading
 OURS_SIMILARITY = 0.5  # cosine; unrelated questions measured 0.13-0.44, ours 0.57-0.70
 NOT_FOUND_TEXT = "I couldn't find anything on that yet. Try naming a job, or ask which jobs need no qualifications."
 
@@ -63,6 +67,7 @@ FOREIGN_NOTE = "Your question is in {name}. This answer is in simple English."
 FOREIGN_SAFETY = "Emergency? Call 999. Urgent but not an emergency? Call 111."
 ANSWER_CACHE_SIZE = 1024  # grounded answers kept in memory (a few KB each)
 _WORDS = re.compile(r"[a-z0-9&]+")
+LEVEL = re.compile(r"\blevel (\d)\b", re.I)
 
 
 class AnswerCache:
@@ -125,6 +130,24 @@ class ChatService:
         chosen = exact or [m for m in matches if m.score >= NEAR_NAME][:1]
         return [self.kb.records[m.record_id] for m in chosen]
 
+    @staticmethod
+    def _wanted_first(message: str, named: list[AnyRecord], matches: tuple[TitleMatch, ...],
+                      progression: bool) -> list[AnyRecord]:
+        """With the job someone has and the job they want both named, the wanted one leads:
+        "I'm a podiatry assistant, can I become a podiatrist while working?" is about podiatrist.
+        Asked what comes next, the job they have is the subject."""
+        if len(named) < 2:
+            return named
+        targets = [m.end() for m in TARGET_AFTER.finditer(message)]
+        current = set() if progression else {m.end() for m in CURRENT_JOB.finditer(message)}
+        names = {m.record_id: m.name for m in matches}
+
+        def order(record: AnyRecord) -> tuple[bool, bool]:
+            offset = name_offset(message, names[record.id]) if names.get(record.id) else None
+            wanted = offset is not None and bool(targets) and offset >= targets[0]
+            return not wanted, offset in current
+        return sorted(named, key=order)  # stable: otherwise the order stays
+
     def _from_history(self, history: list[ChatTurn]) -> list[AnyRecord]:
         # What the person asked about wins over words in our own earlier answers.
         for speaker in ("user", "assistant"):
@@ -157,6 +180,26 @@ class ChatService:
             if subject_.startswith(f"{norm} ") or (asks_meaning and f" {norm} " in text_):
                 best, best_len = term, words
         return best, best_len
+
+    def _term_or_record(self, message: str, term: GlossaryTerm) -> tuple[AnyRecord | None, bool]:
+        """The record closest to what a "what is..." question names, and whether the glossary term
+        names it at least as closely. "What is domiciliary care work?" is the home care worker job
+        more than the term "domiciliary care"; "what does bank work mean?" is the term, with the
+        bank work route as further reading."""
+        subject = normalise(re.sub(r"^\s*(what('?s| is| are| does| do)|meaning of|define|explain)( an?| the)?\b"
+                                   r"|\b(mean|means|meaning|stand for|stands for)\b.*$|\bin the nhs\b", " ",
+                                   message, flags=re.I))
+        term_fit = max(fuzz.ratio(subject, normalise(n)) for n in [term.term, *term.also])
+        best, best_fit = None, 0.0
+        for hit in self.retriever.search(message, k=3):
+            record = self.kb.records[hit.record_id]
+            fit = max(fuzz.ratio(subject, normalise(n)) for n in [record.title, *record.other_titles])
+            if fit > best_fit:
+                best, best_fit = record, fit
+        if best is not None and best_fit > term_fit:
+            return best, False
+        # Short names are too close to each other to relate by spelling: HCAS is not an HCA.
+        return (best if best_fit >= RELATED_FIT and len(subject) >= 6 else None), True
 
     # -- answering ------------------------------------------------------------------------------
     def answer(self, req: ChatRequest) -> ChatResponse:
@@ -197,16 +240,23 @@ class ChatService:
         matches = self.retriever.titles.match(message)
         named = self.named_records(message, matches)
         term, term_len = self._term(message) if DEFINE.search(message) else (None, 0)
-        u = understand(message, bool(named) or term is not None)
+        # Question words are read with job and route names cut out ("support" in "peer support worker");
+        # Route names only when long: short ones are everyday phrases ("step up", "bank work").
+        names = [m.name for m in matches if m.score >= 100 and (
+            self.kb.records[m.record_id].kind == "role"
+            or (self.kb.records[m.record_id].kind == "route" and len(m.name.split()) >= 3))]
+        asked = without_names(message, names)
+        u = understand(message, bool(named) or term is not None, asked)
+        named = self._wanted_first(message, named, matches, u.intent == "progression")
         subject = named
         if not named and req.history and (is_follow_up(message) or u.intent in
                                           ("pay", "entry", "progression", "local", "out-of-scope")):
             subject = self._from_history(req.history)
             if subject:
-                u = understand(message + " " + subject[0].title, True)
+                u = understand(message + " " + subject[0].title, True, asked)
         if u.intent == "out-of-scope" and self.retriever.best_similarity(message) >= OURS_SIMILARITY:
             # No career word, but the question sits close to our content ("people who do ECGs").
-            u = understand(message, True)
+            u = understand(message, True, asked)
         borough = u.borough or req.borough
         plain = req.level != "standard"
         if u.intent == "emergency":
@@ -222,11 +272,16 @@ class ChatService:
         record_names = [len(m.name.split()) for m in matches if m.score >= 100]
         # Explain the word unless a job, route or programme is named at least as fully ("social work
         # england" is the regulator; "nursing associate" is the job; "care certificate" the route).
-        if term is not None and term_len > max(record_names, default=0):
+        related, defines = self._term_or_record(message, term) if term is not None else (None, False)
+        if defines and term is not None and term_len > max(record_names, default=0):
             u = Understanding("define", u.borough, u.band, True)
-            text, unsupported = self._checked(compose.term_text(term, req.level), [], False,
-                                              cited=term.model_dump_json())
-            return self._reply(text, [], compose.suggestions_for(None, borough), u, True), [], unsupported
+            text, used = compose.term_text(term, req.level), [related] if related else []
+            if related is not None:
+                text += f"\n\n{'More about this' if req.level == 'standard' else 'Read more'}: " \
+                        f"{related.title}.\n{compose.summary(related, req.level)}"
+            text, unsupported = self._checked(text, used, False, cited=term.model_dump_json())
+            return (self._reply(text, used, compose.suggestions_for(related, borough), u, True),
+                    [r.id for r in used], unsupported)
 
         query = message if named or not subject else f"{message} {subject[0].title}"
         hits = self.retriever.search(query, k=self.top_k)
@@ -306,6 +361,17 @@ class ChatService:
             return self._suggest(message, roles, level)
         if top is None:
             return compose.Composed(self._not_found(level), [])
+        if isinstance(top, Role) and u.intent in ("entry", "about", "progression") and \
+                WANTS_APPRENTICESHIP.search(message):
+            steps = [top] if u.intent != "progression" else \
+                [kb.records[r] for r in top.progression if isinstance(kb.records.get(r), Role)]
+            found = [(role, route) for role in steps for route in self._apprenticeships_for(role, message)][:1]
+            if found:
+                role, route = found[0]
+                text = (f"{compose.route_text(route, level)}\n\n"
+                        f"{'About the job' if level == 'standard' else 'The job'}: {role.title}.\n"
+                        f"{compose.summary(role, level)}")
+                return compose.Composed(text, [route, role] if role is top else [route, role, top])
         if isinstance(top, Role) and u.intent == "entry":
             return compose.Composed(compose.role_entry(kb, top, level), [top, *self._routes_of(top)])
         if isinstance(top, Role) and u.intent == "progression":
@@ -319,6 +385,16 @@ class ChatService:
                 "; ".join(r.title for r in more) + "."
             used += more
         return compose.Composed(text, used)
+
+    def _apprenticeships_for(self, role: Role, message: str) -> list[Route]:
+        """Apprenticeships that lead to the role: at the level asked for, then those its profile
+        lists as ways in."""
+        listed = {rid: i for i, rid in enumerate(role.entry_routes)}
+        found = [r for r in self.kb.routes if r.type == "apprenticeship" and r.status == "current"
+                 and role.id in r.leads_to]
+        level = LEVEL.search(message)
+        return sorted(found, key=lambda r: (level is not None and str(r.level) != level.group(1),
+                                            listed.get(r.id, len(listed))))
 
     def _routes_of(self, role: Role) -> list[AnyRecord]:
         return [self.kb.records[r] for r in role.entry_routes[:3] if r in self.kb.records]

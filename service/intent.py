@@ -11,18 +11,19 @@ from service.schema import BOROUGHS
 Intent = Literal["emergency", "out-of-scope", "greeting", "define", "pay", "entry", "local",
                  "compare", "progression", "suggest", "about", "other-language"]
 
+# Job names are not emergencies: "diagnostic radiographer", "stroke unit nurse" are careers questions.
 _EMERGENCY = re.compile(
     r"chest pain|can'?t breathe|cannot breathe|not breathing|struggling to breathe|overdose|"
     r"suicid|kill (my|him|her)self|end my life|want to die|self[- ]?harm|hurt myself|"
     r"bleeding (a lot|heavily|badly)|won'?t stop bleeding|unconscious|collapsed|heart attack|"
-    r"\bstroke\b|seizure|having a fit|choking|allergic reaction|anaphyla|"
+    r"\bstroke\b(?! (patients?|units?|wards?|nurs\w*|rehab\w*|teams?|services?|survivors?|specialists?))|seizure|having a fit|choking|allergic reaction|anaphyla|"
     r"\b(i|my \w+) (have|has|got) (a )?(fever|rash|lump|pain|headache|temperature|infection|cough)|"
-    r"\bi feel (ill|sick|unwell|dizzy)|symptom|diagnos|what (medicine|tablets?|pills?) should|"
+    r"\bi feel (ill|sick|unwell|dizzy)|symptom|\bdiagnos(e|ed|is)\b|what (medicine|tablets?|pills?) should|"
     r"should i (take|see a doctor)|medical advice|ambulance now|call an ambulance", re.I)
 _GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|salaam|hiya|thanks?|"
                        r"thank you)[\s!.,]*$", re.I)
 _PAY = re.compile(r"\b(pay|paid|salary|salaries|earn|earning|wage|wages|money|how much|income|"
-                  r"per hour|an hour|a year|per year|hcas|weighting)\b|\bband \d|£", re.I)
+                  r"per hour|an hour|a year|per year|hcas|weighting)\b|\bband \d|\b(what|which) band\b|£", re.I)
 _ENTRY = re.compile(r"\b(become|becoming|get into|get in|qualification|qualifications|qualified|"
                     r"requirements?|need to|do i need|entry|apply|applying|train|training|course|"
                     r"degree|apprentice\w*|study|start|gcses?|a levels?|how can i be|how to be|"
@@ -45,6 +46,17 @@ _PAST = re.compile(r"\b(worked (as|in|at|for)|i was an? |i used to|used to (be|w
                    r"former|ex-|retired)", re.I)
 _TARGET = re.compile(r"\b(can i (be|become|do|work as)|could i (be|become)|become|becoming|"
                      r"get (a|an|into)|how (do|can) i|want to be)\b", re.I)
+# The job someone wants, after the job they have: "I'm a podiatry assistant, can I become a podiatrist?"
+TARGET_AFTER = re.compile(r"\b(become|becoming|train(ing)? (as|to be|to become)|qualify (as|to be)|"
+                          r"retrain as|move (up |on )?(in)?to|progress (in)?to|step up to|want to be|"
+                          r"top up to)\b", re.I)
+# The job someone has now, named straight after these words; it is where they start, not the subject.
+CURRENT_JOB = re.compile(r"\b(i am|i'?m|im|i work as|i work in|i'?ve been|i was|i worked as)( an?)? ", re.I)
+# Learning while paid in the job: an apprenticeship answers it before a university route does.
+WANTS_APPRENTICESHIP = re.compile(r"\b(a+p+rent[ia]\w*|earn (while|and) (you )?learn\w*|paid training|"
+                                  r"(get |be )?paid (to|while) (train|learn|study)\w*|"
+                                  r"while (working|i work|in work)|through my job|on the job|"
+                                  r"(study|learn|train|earn|work)\w*[^.?!]{0,30}\bat the same time)\b", re.I)
 _DEFINE = re.compile(r"^\s*(what('?s| is| are| does)( an?| the)?|meaning of|define|explain)\b|"
                      r"\b(mean|means|stand for|stands for)\b", re.I)
 DEFINE = _DEFINE
@@ -120,17 +132,21 @@ def find_borough(text: str) -> str | None:
     return _BOROUGH_ALIASES[match.group(1).lower()] if match else None
 
 
-def understand(message: str, names_matched: bool) -> Understanding:
-    """Classify one message. ``names_matched`` says whether it names a known job, route or term."""
+def understand(message: str, names_matched: bool, without_names: str | None = None) -> Understanding:
+    """Classify one message. ``names_matched`` says whether it names a known job, route or term;
+    ``without_names`` is the message with those names cut out, which is what the question words are
+    read from (emergencies, boroughs and bands are read from the whole message)."""
     borough = find_borough(message)
     band_match = _BAND_RE.search(message)
     band = band_match.group(1).lower() if band_match else None
+    emergency = _EMERGENCY.search(message) is not None
+    message = message if without_names is None else without_names
     in_domain = (names_matched or band is not None or bool(_DOMAIN.search(message))
                  or bool(_SUGGEST.search(message)) or bool(_PAST.search(message))
                  or bool(_LOCAL.search(message))
                  or (borough is not None and re.search(r"\b(help|advice|find)\b", message, re.I) is not None))
     intent: Intent
-    if _EMERGENCY.search(message):
+    if emergency:
         intent = "emergency"
     elif _GREETING.match(message):
         intent = "greeting"

@@ -119,6 +119,45 @@ def normalise(text: str) -> str:
     return " ".join(words)
 
 
+def _tokens(text: str) -> list[tuple[int, int, str]]:
+    """Each word's character span and normalised form."""
+    return [(m.start(), m.end(), normalise(m.group())) for m in re.finditer(r"[A-Za-z0-9]+", text)]
+
+
+def _name_spans(tokens: list[tuple[int, int, str]], name: str) -> list[tuple[int, int]]:
+    """Where a normalised name occurs, as word index ranges."""
+    parts = name.split()
+    norm = [t[2] for t in tokens]
+    return [(i, i + len(parts)) for i in range(len(norm) - len(parts) + 1) if norm[i:i + len(parts)] == parts]
+
+
+def name_offset(text: str, name: str) -> int | None:
+    """The character offset where a normalised name first occurs in the text, if it does."""
+    tokens = _tokens(text)
+    spans = _name_spans(tokens, name)
+    return tokens[spans[0][0]][0] if spans else None
+
+
+def without_names(text: str, names: Iterable[str]) -> str:
+    """The text with the given (normalised) names cut out, punctuation elsewhere kept.
+
+    Words inside a job's name say nothing about what is asked: "support" in "healthcare support
+    worker" is not a request for local support, nor "programme" in "scientist training programme".
+    """
+    tokens = _tokens(text)
+    cut = [False] * len(tokens)
+    for name in names:
+        for start, end in _name_spans(tokens, name):
+            cut[start:end] = [True] * (end - start)
+    out, pos = [], 0
+    for (start, end, _), drop in zip(tokens, cut):
+        if drop:
+            out.append(text[pos:start])
+            pos = end
+    out.append(text[pos:])
+    return " ".join("".join(out).split())
+
+
 class TitleIndex:
     """Names and other names of every record, matched exactly or fuzzily against query phrases."""
 
@@ -127,7 +166,12 @@ class TitleIndex:
         self.owner: list[str] = []
         self.is_role: list[bool] = []
         for record in kb.records.values():
-            for name in [record.title, *record.other_titles]:
+            titles = [record.title, *record.other_titles]
+            # "Clinical associate in psychology (CAP)" is also named without its abbreviation; brackets
+            # that tell records apart ("GP practice", "Level 4") stay.
+            titles += [bare for t in titles
+                       if (bare := re.sub(r"\s*\([A-Z][A-Z&]{1,6}\)", "", t).strip()) != t]
+            for name in dict.fromkeys(titles):
                 norm = self._norm(name)
                 if len(norm) >= 2 and " ".join(_WORD.findall(name.lower())) not in GENERIC_NAMES:
                     self.names.append(norm)
