@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from service import compose, compose_plain
 from service.explorer.core import Explorer
-from service.intent import (CURRENT_JOB, DEFINE, TARGET_AFTER, WANTS_APPRENTICESHIP, Understanding, is_follow_up, neutralise,
+from service.intent import (ASIDE, CURRENT_JOB, NHS_AREA, DEFINE, TARGET_AFTER, WANTS_APPRENTICESHIP, Understanding, is_follow_up, neutralise,
                             understand)
 from service.knowledge_base import KnowledgeBase
 from service.llm import Rephraser
@@ -127,7 +127,14 @@ class ChatService:
         """Records the text names: exact names, or one confident misspelling when none is exact."""
         matches = self.retriever.titles.match(text) if matches is None else matches
         exact = [m for m in matches if m.score >= 100]
-        chosen = exact or [m for m in matches if m.score >= NEAR_NAME][:1]
+        near = [m for m in matches if NEAR_NAME <= m.score < 100][:1]
+        # A misspelt name longer than every exact one is the better reading: "emergancy care
+        # asistant" is the emergency care assistant, not the "care assistant" inside it.
+        if near and len(exact) == 1 and len(near[0].name.split()) > len(exact[0].name.split()) \
+                and set(exact[0].name.split()) <= set(near[0].name.split()):
+            chosen = near + exact
+        else:
+            chosen = exact or near
         return [self.kb.records[m.record_id] for m in chosen]
 
     @staticmethod
@@ -136,16 +143,22 @@ class ChatService:
         """With the job someone has and the job they want both named, the wanted one leads:
         "I'm a podiatry assistant, can I become a podiatrist while working?" is about podiatrist.
         Asked what comes next, the job they have is the subject."""
+        names = {m.record_id: m.name for m in matches}
+
+        def offset(record: AnyRecord) -> int | None:
+            return name_offset(message, names[record.id]) if names.get(record.id) else None
+        # A job named only in passing is not the subject: "...but are not nurses", "instead of the
+        # doctor", "do I need to be a nurse", "a job helping the physio".
+        named = [r for r in named if (at := offset(r)) is None or not ASIDE.search(message[:at])]
         if len(named) < 2:
             return named
         targets = [m.end() for m in TARGET_AFTER.finditer(message)]
         current = set() if progression else {m.end() for m in CURRENT_JOB.finditer(message)}
-        names = {m.record_id: m.name for m in matches}
 
         def order(record: AnyRecord) -> tuple[bool, bool]:
-            offset = name_offset(message, names[record.id]) if names.get(record.id) else None
-            wanted = offset is not None and bool(targets) and offset >= targets[0]
-            return not wanted, offset in current
+            at = offset(record)
+            wanted = at is not None and bool(targets) and at >= targets[0]
+            return not wanted, at in current
         return sorted(named, key=order)  # stable: otherwise the order stays
 
     def _from_history(self, history: list[ChatTurn]) -> list[AnyRecord]:
@@ -356,7 +369,15 @@ class ChatService:
             chosen = chosen if len(chosen) >= 2 else roles[:2]
             return compose.Composed(compose.compare_text(kb, chosen, level), chosen)
         if u.intent == "local":
-            return self._local(message, subject, ranked, borough, level)
+            return self._local(message, subject, ranked, borough, level, u.asks_help)
+        if u.intent == "suggest" and WANTS_APPRENTICESHIP.search(message):
+            found = self._apprenticeships_like(message)
+            if found:
+                text = compose.route_text(found[0], level)
+                if len(found) > 1:
+                    text += ("\n\nOther apprenticeships: " if level == "standard" else "\n\nAlso look at: ") + \
+                        "; ".join(r.title for r in found[1:3]) + "."
+                return compose.Composed(text, found[:3])
         if u.intent == "suggest":
             return self._suggest(message, roles, level)
         if top is None:
@@ -375,7 +396,9 @@ class ChatService:
         if isinstance(top, Role) and u.intent == "entry":
             return compose.Composed(compose.role_entry(kb, top, level), [top, *self._routes_of(top)])
         if isinstance(top, Role) and u.intent == "progression":
-            steps = [kb.records[r] for r in top.progression if r in kb.records]
+            # The job's own profile is the source; among the next jobs, one they named comes first.
+            steps = sorted((kb.records[r] for r in top.progression if r in kb.records),
+                           key=lambda r: r not in subject)
             return compose.Composed(compose.role_progression(kb, top, level), [top, *steps])
         text = compose.record_text(kb, top, level)
         used = [top]
@@ -385,6 +408,13 @@ class ChatService:
                 "; ".join(r.title for r in more) + "."
             used += more
         return compose.Composed(text, used)
+
+    def _apprenticeships_like(self, message: str) -> list[Route]:
+        """Apprenticeships closest to the question ("I worked in a call centre - is there a customer
+        service apprenticeship?"), for questions about a past job rather than a named one."""
+        hits = self.retriever.search(message, k=12, kinds=["route"])
+        found = [self.kb.records[h.record_id] for h in hits]
+        return [r for r in found if isinstance(r, Route) and r.type == "apprenticeship" and r.status == "current"]
 
     def _apprenticeships_for(self, role: Role, message: str) -> list[Route]:
         """Apprenticeships that lead to the role: at the level asked for, then those its profile
@@ -400,15 +430,18 @@ class ChatService:
         return [self.kb.records[r] for r in role.entry_routes[:3] if r in self.kb.records]
 
     def _local(self, message: str, subject: list[AnyRecord], ranked: list[AnyRecord],
-               borough: str | None, level: compose.Level) -> compose.Composed:
+               borough: str | None, level: compose.Level, asks_help: bool = True) -> compose.Composed:
         programmes = [p for p in self.kb.programmes if borough is None or borough in p.boroughs]
         role_ids = {r.id for r in subject if isinstance(r, Role)}
         hits = self.retriever.search(message, k=40, kinds=["programme"])
         relevance = {h.record_id: i for i, h in enumerate(hits)}
-        # Programmes leading to the asked-about job first, then the closest to what was asked,
-        # then local before pan-London, then those known to be running.
-        programmes.sort(key=lambda p: (not role_ids & set(p.leads_to), relevance.get(p.id, 999),
-                                       len(p.boroughs) > 10, p.status != "current"))
+        area = NHS_AREA.search(message) is not None
+        # The ICS first when asked which NHS area a place is in; then programmes leading to the
+        # asked-about job, then the closest to what was asked, then local before pan-London, then
+        # those known to be running.
+        programmes.sort(key=lambda p: (area and p.type != "ics", not role_ids & set(p.leads_to),
+                                       relevance.get(p.id, 999), len(p.boroughs) > 10,
+                                       p.status != "current"))
         chosen: list[Programme] = programmes[:3]
         if not chosen:
             return compose.Composed(self._not_found(level), [])
@@ -418,6 +451,12 @@ class ChatService:
         body = "\n\n".join(compose.programme_text(p, level, borough) for p in chosen)
         # A job named or strongly implied in the question is worth a pointer alongside local help.
         jobs = [r for r in ranked[:3] if isinstance(r, Role)][:1]
+        named_job = [r for r in subject if isinstance(r, Role)][:1]
+        if named_job and not asks_help:
+            # "Receptionist jobs in Lewisham": the job first, then who helps locally.
+            job = named_job[0]
+            text = (f"{compose.record_text(self.kb, job, level)}\n\n{intro}\n\n{body}")
+            return compose.Composed(text, [job, *chosen])
         if jobs:
             body += f"\n\nAbout the job: {jobs[0].title}.\n{compose.summary(jobs[0], level)}"
         return compose.Composed(f"{intro}\n\n{body}", [*chosen, *jobs])

@@ -28,10 +28,14 @@ _ENTRY = re.compile(r"\b(become|becoming|get into|get in|qualification|qualifica
                     r"requirements?|need to|do i need|entry|apply|applying|train|training|course|"
                     r"degree|apprentice\w*|study|start|gcses?|a levels?|how can i be|how to be|"
                     r"without experience|no experience)\b", re.I)
+# "Support" and "council" alone are often the job ("support worker", "work at the council"), so
+# only support with finding work, or help from a council, counts.
 _LOCAL = re.compile(r"\b(near me|nearby|local|in my area|my borough|where can i get help|get help|"
-                    r"help (to|me) find|help finding|help getting|"
-                    r"support|programme|program|academy|free course|free courses|job centre|"
-                    r"jobcentre|council|help me find|who can help)\b", re.I)
+                    r"help (to|me) find|help finding|help getting|help (me )?(in|into|back (in)?to) work|"
+                    r"job help|jobs help|(employment|job|jobs|work|any|get|getting|free|local) support|"
+                    r"support (to|into|with|finding|getting) (a |back )?(job|work)|"
+                    r"programme|program|academy|free course|free courses|job centre|"
+                    r"jobcentre|council (help|service|programme|scheme)|help me find|who can (help|advise)|advise me)\b", re.I)
 _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|difference between|better paid|"
                       r"which is better)\b", re.I)
 _PROGRESS = re.compile(r"\b(progress\w*|career path|next steps?|step up|move up|moving up|move on|"
@@ -50,6 +54,11 @@ _TARGET = re.compile(r"\b(can i (be|become|do|work as)|could i (be|become)|becom
 TARGET_AFTER = re.compile(r"\b(become|becoming|train(ing)? (as|to be|to become)|qualify (as|to be)|"
                           r"retrain as|move (up |on )?(in)?to|progress (in)?to|step up to|want to be|"
                           r"top up to)\b", re.I)
+# Asking which NHS area (integrated care system) a place is in.
+NHS_AREA = re.compile(r"\b(nhs area|which area|integrated care (system|board)|ics|icb)\b", re.I)
+# Words that put the job named straight after them aside: it is not what is asked about.
+ASIDE = re.compile(r"\b(not|isn'?t|aren'?t|instead of|rather than|need to be|have to be|"
+                   r"help|helps|helping|assist|assists|assisting)( the| a| an)? $", re.I)
 # The job someone has now, named straight after these words; it is where they start, not the subject.
 CURRENT_JOB = re.compile(r"\b(i am|i'?m|im|i work as|i work in|i'?ve been|i was|i worked as)( an?)? ", re.I)
 # Learning while paid in the job: an apprenticeship answers it before a university route does.
@@ -125,6 +134,7 @@ class Understanding:
     borough: str | None
     band: str | None
     in_domain: bool
+    asks_help: bool = False  # asks for help or a programme, not only names a place
 
 
 def find_borough(text: str) -> str | None:
@@ -156,7 +166,7 @@ def understand(message: str, names_matched: bool, without_names: str | None = No
         intent = "compare"
     elif _PROGRESS.search(message):
         intent = "progression"
-    elif _PAY.search(message):
+    elif _PAY.search(WANTS_APPRENTICESHIP.sub(" ", message)):  # "paid training" asks for a route
         intent = "pay"
     elif _LOCAL.search(message):
         intent = "local"
@@ -172,7 +182,7 @@ def understand(message: str, names_matched: bool, without_names: str | None = No
         intent = "define"
     else:
         intent = "about"
-    return Understanding(intent, borough, band, in_domain)
+    return Understanding(intent, borough, band, in_domain, _LOCAL.search(message) is not None)
 
 
 def is_follow_up(message: str) -> bool:

@@ -25,7 +25,8 @@ FUZZY_CUTOFF = 84  # rapidfuzz ratio for a near name (86 for grams under 8 chara
 STOPWORDS = frozenset("""a an and are as at be but by can could do does did for from get go got had has
 have how i i'm if in into is it its me my no not of on or so than that the their them then there
 these they this to too up us was we were what when where which who why will with would you your
-im ive id dont want wanna need job jobs work working nhs please tell about any some much many""".split())
+im ive id dont want wanna need job jobs work working nhs please tell about any some much many
+career careers""".split())
 _WORD = re.compile(r"[a-z0-9]+")
 
 
@@ -112,7 +113,8 @@ GENERIC_NAMES = frozenset({"nhs jobs", "nhs job", "jobs", "careers", "nhs", "car
 def normalise(text: str) -> str:
     """Lower-case words with common spelling slips folded: "fisio" and "physio" meet as "fisio"."""
     words = []
-    for word in _WORD.findall(text.lower()):
+    # "children's" and "childrens" are one word.
+    for word in _WORD.findall(text.lower().replace("'", "").replace("\u2019", "")):
         if len(word) >= 5:  # leave short words and abbreviations ("AA", "OT") alone
             word = re.sub(r"([a-z])\1", r"\1", word.replace("ph", "f").replace("ck", "k"))
         words.append(word)
@@ -191,21 +193,24 @@ class TitleIndex:
         words = q.split()
         best: dict[str, TitleMatch] = {}
 
-        def keep(rid: str, name: str, score: float) -> None:
+        where: dict[str, int] = {}  # equal names: the one said first leads ("a psychiatrist or a psychologist")
+
+        def keep(rid: str, name: str, score: float, at: int = 1 << 20) -> None:
             if rid not in best or score > best[rid].score:
                 best[rid] = TitleMatch(rid, name, score)
+                where[rid] = at
 
         padded = f" {q} "
         for idx, spaced in enumerate(self._spaced):
-            if spaced in padded:
+            if (at := padded.find(spaced)) >= 0:
                 # Longer names are more specific ("mental health nurse" beats "nurse"); a job title
                 # beats a programme name of the same length.
                 keep(self.owner[idx], self.names[idx],
-                     100.0 + self._words[idx] + (0.5 if self.is_role[idx] else 0.0))
+                     100.0 + self._words[idx] + (0.5 if self.is_role[idx] else 0.0), at)
         grams = {" ".join(words[i:i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)}
         grams = {g for g in grams if len(g) >= 5 and g not in STOPWORDS}
         if not grams:
-            return tuple(sorted(best.values(), key=lambda m: -m.score)[:limit])
+            return tuple(sorted(best.values(), key=lambda m: (-m.score, where[m.record_id]))[:limit])
         ordered = list(grams)  # the set's own order, as the loop below always went
         # Every gram against every name in one call: what process.extract(gram, names, limit=3) did
         # per gram, without converting all the names again for each one.
@@ -220,7 +225,7 @@ class TitleIndex:
                 # A misspelt name has as many words as the real one; "hospital" is not "hospital OT".
                 if self._words[idx] == len(gram.split()):
                     keep(self.owner[idx], name, float(row[idx]))
-        return tuple(sorted(best.values(), key=lambda m: -m.score)[:limit])
+        return tuple(sorted(best.values(), key=lambda m: (-m.score, where[m.record_id]))[:limit])
 
 
 # Everyday words for past jobs, folded onto the words our records use in ``previous_jobs``.
