@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from service import compose, compose_plain
 from service.explorer.core import Explorer
-from service.intent import (ASIDE, CURRENT_JOB, NHS_AREA, DEFINE, TARGET_AFTER, WANTS_APPRENTICESHIP, Understanding, is_follow_up, neutralise,
+from service.intent import (ASIDE, CURRENT_JOB, HELPING, NHS_AREA, DEFINE, TARGET_AFTER, WANTS_APPRENTICESHIP, Understanding, is_follow_up, neutralise,
                             understand)
 from service.knowledge_base import KnowledgeBase
 from service.llm import Rephraser
@@ -68,6 +68,8 @@ FOREIGN_SAFETY = "Emergency? Call 999. Urgent but not an emergency? Call 111."
 ANSWER_CACHE_SIZE = 1024  # grounded answers kept in memory (a few KB each)
 _WORDS = re.compile(r"[a-z0-9&]+")
 LEVEL = re.compile(r"\blevel (\d)\b", re.I)
+# What someone says a job is not is no search term: "helps in theatre but is not a nurse".
+NEGATED = re.compile(r"\b(not|isn'?t|aren'?t|instead of|rather than)( the| a| an)? [a-z]+", re.I)
 
 
 class AnswerCache:
@@ -139,19 +141,23 @@ class ChatService:
 
     @staticmethod
     def _wanted_first(message: str, named: list[AnyRecord], matches: tuple[TitleMatch, ...],
-                      progression: bool) -> list[AnyRecord]:
+                      progression: bool) -> tuple[list[AnyRecord], list[str]]:
         """With the job someone has and the job they want both named, the wanted one leads:
         "I'm a podiatry assistant, can I become a podiatrist while working?" is about podiatrist.
-        Asked what comes next, the job they have is the subject."""
+        Asked what comes next, the job they have is the subject. Also returns the names set aside,
+        which are left out of the search too."""
         names = {m.record_id: m.name for m in matches}
 
         def offset(record: AnyRecord) -> int | None:
             return name_offset(message, names[record.id]) if names.get(record.id) else None
         # A job named only in passing is not the subject: "...but are not nurses", "instead of the
         # doctor", "do I need to be a nurse", "a job helping the physio".
-        named = [r for r in named if (at := offset(r)) is None or not ASIDE.search(message[:at])]
+        aside = [r for r in named if (at := offset(r)) is not None and ASIDE.search(message[:at])]
+        helped = [r for r in named if (at := offset(r)) is not None and HELPING.search(message[:at])]
+        named = [r for r in named if r not in aside and r not in helped]
+        aside_names = [names[r.id] for r in aside]
         if len(named) < 2:
-            return named
+            return named, aside_names
         targets = [m.end() for m in TARGET_AFTER.finditer(message)]
         current = set() if progression else {m.end() for m in CURRENT_JOB.finditer(message)}
 
@@ -159,7 +165,7 @@ class ChatService:
             at = offset(record)
             wanted = at is not None and bool(targets) and at >= targets[0]
             return not wanted, at in current
-        return sorted(named, key=order)  # stable: otherwise the order stays
+        return sorted(named, key=order), aside_names  # stable: otherwise the order stays
 
     def _from_history(self, history: list[ChatTurn]) -> list[AnyRecord]:
         # What the person asked about wins over words in our own earlier answers.
@@ -260,7 +266,7 @@ class ChatService:
             or (self.kb.records[m.record_id].kind == "route" and len(m.name.split()) >= 3))]
         asked = without_names(message, names)
         u = understand(message, bool(named) or term is not None, asked)
-        named = self._wanted_first(message, named, matches, u.intent == "progression")
+        named, aside = self._wanted_first(message, named, matches, u.intent == "progression")
         subject = named
         if not named and req.history and (is_follow_up(message) or u.intent in
                                           ("pay", "entry", "progression", "local", "out-of-scope")):
@@ -296,7 +302,8 @@ class ChatService:
             return (self._reply(text, used, compose.suggestions_for(related, borough), u, True),
                     [r.id for r in used], unsupported)
 
-        query = message if named or not subject else f"{message} {subject[0].title}"
+        searched = NEGATED.sub(" ", without_names(message, aside) if aside else message)
+        query = searched if named or not subject else f"{searched} {subject[0].title}"
         hits = self.retriever.search(query, k=self.top_k)
         composed = self._compose(u, message, subject, hits, borough, req.level)
         first = composed.used[0] if composed.used else None

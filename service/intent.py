@@ -57,8 +57,10 @@ TARGET_AFTER = re.compile(r"\b(become|becoming|train(ing)? (as|to be|to become)|
 # Asking which NHS area (integrated care system) a place is in.
 NHS_AREA = re.compile(r"\b(nhs area|which area|integrated care (system|board)|ics|icb)\b", re.I)
 # Words that put the job named straight after them aside: it is not what is asked about.
-ASIDE = re.compile(r"\b(not|isn'?t|aren'?t|instead of|rather than|need to be|have to be|"
-                   r"help|helps|helping|assist|assists|assisting)( the| a| an)? $", re.I)
+ASIDE = re.compile(r"(\b(not|isn'?t|aren'?t|instead of|rather than)|"
+                   r"(\band|\bor|,) (do|does) (i|you|they) (need|have) to be)( the| a| an)? $", re.I)
+# ...and these put it aside as the subject but keep it as context: "a job helping the physio".
+HELPING = re.compile(r"\b(help|helps|helping|assist|assists|assisting)( the| a| an)? $", re.I)
 # The job someone has now, named straight after these words; it is where they start, not the subject.
 CURRENT_JOB = re.compile(r"\b(i am|i'?m|im|i work as|i work in|i'?ve been|i was|i worked as)( an?)? ", re.I)
 # Learning while paid in the job: an apprenticeship answers it before a university route does.

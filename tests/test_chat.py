@@ -118,3 +118,47 @@ def test_glossary_question(client: TestClient):
 def test_html_in_question_is_just_text(client: TestClient):
     body = ask(client, "<script>alert(1)</script> porter")
     assert "<script>" not in body["answer"]
+
+
+def test_job_names_are_not_emergencies_or_requests_for_local_help(client: TestClient):
+    # "diagnostic" and "stroke patients" are careers words here; "support" is part of the job's name.
+    body = ask(client, "how long is the diagnostic radiography degree apprenticeship")
+    assert body["intent"] != "emergency" and ids(body)[0] == "appr-diagnostic-radiographer-l6"
+    assert ask(client, "who helps stroke patients who cant swallow properly")["intent"] != "emergency"
+    assert ask(client, "I think my dad is having a stroke")["intent"] == "emergency"
+    body = ask(client, "mental health support worker what band in the NHS")
+    assert body["intent"] == "pay" and ids(body)[0] == "mental-health-support-worker"
+
+
+def test_asking_for_an_apprenticeship_leads_with_it(client: TestClient):
+    body = ask(client, "is there a physiotherapy apprenticeship")
+    assert ids(body)[:2] == ["appr-physiotherapist-l6", "physiotherapist"]
+    # Without the word, the job itself leads.
+    assert ids(ask(client, "how do i become a physiotherapist"))[0] == "physiotherapist"
+    # "Paid training" asks for a way in, not for the pay table.
+    body = ask(client, "paid training to be a pharmacy technician")
+    assert body["intent"] != "pay" and ids(body)[0] == "appr-pharmacy-technician-l3"
+
+
+def test_the_wanted_job_leads_over_the_one_they_have(client: TestClient):
+    body = ask(client, "i am a podiatry assistant, can i become a podiatrist while working")
+    assert ids(body)[0] == "appr-podiatrist-l6" and "podiatrist" in ids(body)
+    # A job named in passing is not the subject.
+    body = ask(client, "what is clinical coding and do you need to be a nurse")
+    assert ids(body)[0] == "clinical-coder"
+
+
+def test_what_is_question_about_a_job_answers_with_the_job(client: TestClient):
+    assert ids(ask(client, "what is reablement work"))[0] == "reablement-worker"
+    body = ask(client, "what does AfC mean")
+    assert body["intent"] == "define" and "Agenda for Change" in body["answer"]
+    # HCAS is a pay term, not the HCA job: no job is offered as further reading.
+    assert ask(client, "what is HCAS")["sources"] == []
+
+
+def test_named_job_in_a_place_leads_before_local_help(client: TestClient):
+    body = ask(client, "hospital receptionist jobs in lewisham")
+    assert ids(body)[0] == "hospital-receptionist" and body["intent"] == "local"
+    assert any(s["kind"] == "programme" for s in body["sources"])
+    body = ask(client, "which nhs area is barnet in now")
+    assert ids(body)[0] == "north-central-london-ics"
