@@ -19,7 +19,7 @@ from service.config import Settings
 from service.models import ChatRequest, ChatTurn
 from service.state import AppState
 
-GATES = {"recall@5": 0.90}
+GATES = {"recall@5": 0.93, "mrr": 0.82}  # just under the shipped figures: a drop fails CI
 SHIPPED = "hybrid + title match"
 BASELINES = ("bm25 only", "dense only (langchain Chroma)")
 MARGIN = 0.05  # the shipped retriever must beat the best single baseline by 5 points of recall@5

@@ -6,7 +6,7 @@ import hashlib
 import logging
 import re
 import threading
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 from rapidfuzz import fuzz
 
@@ -68,6 +68,7 @@ FOREIGN_SAFETY = "Emergency? Call 999. Urgent but not an emergency? Call 111."
 ANSWER_CACHE_SIZE = 1024  # grounded answers kept in memory (a few KB each)
 _WORDS = re.compile(r"[a-z0-9&]+")
 LEVEL = re.compile(r"\blevel (\d)\b", re.I)
+HELPER_NAME = re.compile(r"\b(asistant|assistant|suport worker|support worker|helper)$")
 # What someone says a job is not is no search term: "helps in theatre but is not a nurse".
 NEGATED = re.compile(r"\b(not|isn'?t|aren'?t|instead of|rather than)( the| a| an)? [a-z]+", re.I)
 
@@ -119,6 +120,9 @@ class ChatService:
         self.rephraser = rephraser
         self.figures = FigureChecker(kb)
         self.answers = AnswerCache(answer_cache_size)
+        # Words in the titles of three or more jobs ("nurse", "assistant"): a name too wide alone.
+        counts = Counter(w for role in kb.roles for w in set(normalise(role.title).split()))
+        self._shared_words = {w for w, n in counts.items() if n >= 3}
         # Every glossary name, folded once (it was folded again for every question).
         self._term_names = [(term, norm, len(norm.split())) for term in kb.terms.values()
                             for name in [term.term, *term.also]
@@ -139,8 +143,7 @@ class ChatService:
             chosen = exact or near
         return [self.kb.records[m.record_id] for m in chosen]
 
-    @staticmethod
-    def _wanted_first(message: str, named: list[AnyRecord], matches: tuple[TitleMatch, ...],
+    def _wanted_first(self, message: str, named: list[AnyRecord], matches: tuple[TitleMatch, ...],
                       progression: bool) -> tuple[list[AnyRecord], list[str]]:
         """With the job someone has and the job they want both named, the wanted one leads:
         "I'm a podiatry assistant, can I become a podiatrist while working?" is about podiatrist.
@@ -155,6 +158,8 @@ class ChatService:
         aside = [r for r in named if (at := offset(r)) is not None and ASIDE.search(message[:at])]
         helped = [r for r in named if (at := offset(r)) is not None and HELPING.search(message[:at])]
         named = [r for r in named if r not in aside and r not in helped]
+        # "A job helping the physio": the assistant's job in the same field, when there is one.
+        named = [*(a for r in helped if (a := self._assistant_for(r)) is not None), *named]
         aside_names = [names[r.id] for r in aside]
         if len(named) < 2:
             return named, aside_names
@@ -166,6 +171,30 @@ class ChatService:
             wanted = at is not None and bool(targets) and at >= targets[0]
             return not wanted, at in current
         return sorted(named, key=order), aside_names  # stable: otherwise the order stays
+
+    def _assistant_for(self, record: AnyRecord) -> Role | None:
+        """The support job in a record's field: physiotherapist → a physiotherapy assistant's job.
+        Found by names: a role named "<same field> assistant / support worker / helper"."""
+        stem = normalise(record.title).split()[0][:4]
+        found = [(len(name), role) for role in self.kb.roles if role.id != record.id
+                 for name in map(normalise, [role.title, *role.other_titles])
+                 if name.split()[0].startswith(stem) and HELPER_NAME.search(name)]
+        return min(found, key=lambda f: f[0])[1] if found else None
+
+    def _specialised(self, message: str, subject: list[AnyRecord], matches: tuple[TitleMatch, ...]) -> list[AnyRecord]:
+        """A one-word name shared by many jobs ("nurse") stands for the kind of it the rest of the
+        question describes: "a nurse in the special care baby unit" is a neonatal nurse."""
+        if not subject or not isinstance(subject[0], Role):
+            return subject
+        name = next((m.name for m in matches if m.record_id == subject[0].id), "")
+        if len(name.split()) != 1 or name not in self._shared_words:
+            return subject
+        rest = without_names(message, [name])
+        for hit in self.retriever.search(rest, k=3, kinds=["role"])[:1]:
+            role = self.kb.records[hit.record_id]
+            if role.id != subject[0].id and name in normalise(role.title).split():
+                return [role, *subject]
+        return subject
 
     def _from_history(self, history: list[ChatTurn]) -> list[AnyRecord]:
         # What the person asked about wins over words in our own earlier answers.
@@ -267,6 +296,7 @@ class ChatService:
         asked = without_names(message, names)
         u = understand(message, bool(named) or term is not None, asked)
         named, aside = self._wanted_first(message, named, matches, u.intent == "progression")
+        named = self._specialised(message, named, matches)
         subject = named
         if not named and req.history and (is_follow_up(message) or u.intent in
                                           ("pay", "entry", "progression", "local", "out-of-scope")):

@@ -34,7 +34,7 @@ _LOCAL = re.compile(r"\b(near me|nearby|local|in my area|my borough|where can i 
                     r"help (to|me) find|help finding|help getting|help (me )?(in|into|back (in)?to) work|"
                     r"job help|jobs help|(employment|job|jobs|work|any|get|getting|free|local) support|"
                     r"support (to|into|with|finding|getting) (a |back )?(job|work)|"
-                    r"programme|program|academy|free course|free courses|job centre|"
+                    r"programme|program|academy|free course|free courses|job centre|(jobs?|employment|careers) (service|club|hub)s?|"
                     r"jobcentre|council (help|service|programme|scheme)|help me find|who can (help|advise)|advise me)\b", re.I)
 _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|difference between|better paid|"
                       r"which is better)\b", re.I)

@@ -128,8 +128,8 @@ def _tokens(text: str) -> list[tuple[int, int, str]]:
 
 def _name_spans(tokens: list[tuple[int, int, str]], name: str) -> list[tuple[int, int]]:
     """Where a normalised name occurs, as word index ranges."""
-    parts = name.split()
-    norm = [t[2] for t in tokens]
+    parts = [p.removesuffix("s") for p in name.split()]  # "nurses" is where "nurse" is named
+    norm = [t[2].removesuffix("s") for t in tokens]
     return [(i, i + len(parts)) for i in range(len(norm) - len(parts) + 1) if norm[i:i + len(parts)] == parts]
 
 
