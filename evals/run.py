@@ -82,6 +82,22 @@ def compare_retrievers(retriever, questions: list[dict]) -> dict[str, dict[str, 
     return results
 
 
+def run_holdout(chat, folder: Path) -> dict[str, float]:
+    """The held-out questions (written after the ranking was built, never used to tune it): the
+    honest estimate of how the assistant does on questions nobody has seen. Reported, not gated."""
+    if not folder.is_dir():
+        return {}
+    scores = []
+    for q in load_questions(folder):
+        _, ranked, _ = chat.answer_checked(ChatRequest(message=q["question"], borough=q.get("borough")))
+        scores.append(score(ranked, q["expected"]))
+    result = {k: round(sum(s[k] for s in scores) / len(scores), 3) for k in ("recall@1", "recall@5", "mrr")}
+    result["n"] = len(scores)
+    console.print(f"held-out questions ({len(scores)}): recall@1 {result['recall@1']:.3f}, "
+                  f"recall@5 {result['recall@5']:.3f}, MRR {result['mrr']:.3f}")
+    return result
+
+
 def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
     state = AppState(settings)
     state.load()
@@ -141,6 +157,7 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
     trust_share = sum(trust) / len(trust) if trust else 1.0
     console.print(f"trust check: {trust_share:.1%} of answers had every £, % and band backed by "
                   "the cited records")
+    holdout = run_holdout(chat, folder.parent / "holdout")
     baselines = compare_retrievers(state.ready.retriever, questions)
     match = run_match(state.ready.explorer, folder.parent / "match", console)
     answered = [q for q in questions if q["category"] not in NO_ANSWER]
@@ -149,7 +166,8 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
     console.print(f"{len(questions)} questions in {seconds:.1f} s")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"summary": summary, "scope": scope, "questions": len(questions),
-                               "trust": round(trust_share, 4), "retrievers": baselines, "match": match,
+                               "trust": round(trust_share, 4), "holdout": holdout,
+                               "retrievers": baselines, "match": match,
                                "reading": reading, "multilingual": languages,
                                "collection": state.ready.kb.collection, "rows": rows}, indent=1))
     failed = [f"{k} {summary.get('overall', {}).get(k, 0):.3f} < {v}" for k, v in GATES.items()
