@@ -373,7 +373,9 @@ def test_fits_a_320px_screen_with_big_enough_targets(browser, hosts, base):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "widget-320.png"))
     panel = page.locator(f"{W} .panel").bounding_box()
-    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= 320 and panel["height"] <= 640
+    # Layout is in fractions of a pixel (Chromium 156.0.8078.129 gave a height of 640.00001).
+    edge = 320 + 0.01
+    assert panel["x"] >= 0 and panel["x"] + panel["width"] <= edge and panel["height"] <= 640 + 0.01
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert page.evaluate("""() => { const s = document.querySelector('pathways-widget').shadowRoot
         .querySelector('.scroll'); return s.scrollWidth <= s.clientWidth; }"""), "no sideways scroll in the panel"
