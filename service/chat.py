@@ -12,8 +12,8 @@ from rapidfuzz import fuzz
 
 from service import compose, compose_plain
 from service.explorer.core import Explorer
-from service.intent import (ASIDE, CURRENT_JOB, HELPING, NHS_AREA, DEFINE, TARGET_AFTER, WANTS_APPRENTICESHIP, Understanding, is_follow_up, neutralise,
-                            understand)
+from service.intent import (ASIDE, CURRENT_JOB, DEFINE, HELPING, NHS_AREA, TARGET_AFTER, WANTS_APPRENTICESHIP,
+                            Understanding, is_follow_up, neutralise, understand)
 from service.knowledge_base import KnowledgeBase
 from service.llm import Rephraser
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
@@ -123,6 +123,10 @@ class ChatService:
         # Words in the titles of three or more jobs ("nurse", "assistant"): a name too wide alone.
         counts = Counter(w for role in kb.roles for w in set(normalise(role.title).split()))
         self._shared_words = {w for w, n in counts.items() if n >= 3}
+        # Support jobs by their folded names ("fisiotherapy asistant"), for "a job helping the physio".
+        self._helper_names = [(name, role) for role in kb.roles
+                              for name in map(normalise, [role.title, *role.other_titles])
+                              if HELPER_NAME.search(name)]
         # Every glossary name, folded once (it was folded again for every question).
         self._term_names = [(term, norm, len(norm.split())) for term in kb.terms.values()
                             for name in [term.term, *term.also]
@@ -176,12 +180,12 @@ class ChatService:
         """The support job in a record's field: physiotherapist → a physiotherapy assistant's job.
         Found by names: a role named "<same field> assistant / support worker / helper"."""
         stem = normalise(record.title).split()[0][:4]
-        found = [(len(name), role) for role in self.kb.roles if role.id != record.id
-                 for name in map(normalise, [role.title, *role.other_titles])
-                 if name.split()[0].startswith(stem) and HELPER_NAME.search(name)]
+        found = [(len(name), role) for name, role in self._helper_names
+                 if role.id != record.id and name.split()[0].startswith(stem)]
         return min(found, key=lambda f: f[0])[1] if found else None
 
-    def _specialised(self, message: str, subject: list[AnyRecord], matches: tuple[TitleMatch, ...]) -> list[AnyRecord]:
+    def _specialised(self, message: str, subject: list[AnyRecord],
+                     matches: tuple[TitleMatch, ...]) -> list[AnyRecord]:
         """A one-word name shared by many jobs ("nurse") stands for the kind of it the rest of the
         question describes: "a nurse in the special care baby unit" is a neonatal nurse."""
         if not subject or not isinstance(subject[0], Role):
@@ -234,9 +238,9 @@ class ChatService:
         names it at least as closely. "What is domiciliary care work?" is the home care worker job
         more than the term "domiciliary care"; "what does bank work mean?" is the term, with the
         bank work route as further reading."""
-        subject = normalise(re.sub(r"^\s*(what('?s| is| are| does| do)|meaning of|define|explain)( an?| the)?\b"
-                                   r"|\b(mean|means|meaning|stand for|stands for)\b.*$|\bin the nhs\b", " ",
-                                   message, flags=re.I))
+        subject = normalise(re.sub(r"^\s*(what('?s| is| are| does| do)|meaning of|define|explain)"
+                                   r"( an?| the)?\b|\b(mean|means|meaning|stand for|stands for)\b.*$"
+                                   r"|\bin the nhs\b", " ", message, flags=re.I))
         term_fit = max(fuzz.ratio(subject, normalise(n)) for n in [term.term, *term.also])
         best, best_fit = None, 0.0
         for hit in self.retriever.search(message, k=3):
@@ -288,8 +292,8 @@ class ChatService:
         matches = self.retriever.titles.match(message)
         named = self.named_records(message, matches)
         term, term_len = self._term(message) if DEFINE.search(message) else (None, 0)
-        # Question words are read with job and route names cut out ("support" in "peer support worker");
-        # Route names only when long: short ones are everyday phrases ("step up", "bank work").
+        # Question words are read with job and route names cut out ("support" in "peer support
+        # worker"); route names only when long, as short ones are everyday phrases ("step up").
         names = [m.name for m in matches if m.score >= 100 and (
             self.kb.records[m.record_id].kind == "role"
             or (self.kb.records[m.record_id].kind == "route" and len(m.name.split()) >= 3))]
@@ -412,8 +416,8 @@ class ChatService:
             if found:
                 text = compose.route_text(found[0], level)
                 if len(found) > 1:
-                    text += ("\n\nOther apprenticeships: " if level == "standard" else "\n\nAlso look at: ") + \
-                        "; ".join(r.title for r in found[1:3]) + "."
+                    label = "Other apprenticeships" if level == "standard" else "Also look at"
+                    text += f"\n\n{label}: " + "; ".join(r.title for r in found[1:3]) + "."
                 return compose.Composed(text, found[:3])
         if u.intent == "suggest":
             return self._suggest(message, roles, level)
@@ -423,7 +427,8 @@ class ChatService:
                 WANTS_APPRENTICESHIP.search(message):
             steps = [top] if u.intent != "progression" else \
                 [kb.records[r] for r in top.progression if isinstance(kb.records.get(r), Role)]
-            found = [(role, route) for role in steps for route in self._apprenticeships_for(role, message)][:1]
+            found = [(role, route) for role in steps
+                     for route in self._apprenticeships_for(role, message)][:1]
             if found:
                 role, route = found[0]
                 text = (f"{compose.route_text(route, level)}\n\n"
@@ -451,7 +456,8 @@ class ChatService:
         service apprenticeship?"), for questions about a past job rather than a named one."""
         hits = self.retriever.search(message, k=12, kinds=["route"])
         found = [self.kb.records[h.record_id] for h in hits]
-        return [r for r in found if isinstance(r, Route) and r.type == "apprenticeship" and r.status == "current"]
+        return [r for r in found
+                if isinstance(r, Route) and r.type == "apprenticeship" and r.status == "current"]
 
     def _apprenticeships_for(self, role: Role, message: str) -> list[Route]:
         """Apprenticeships that lead to the role: at the level asked for, then those its profile

@@ -16,14 +16,16 @@ _EMERGENCY = re.compile(
     r"chest pain|can'?t breathe|cannot breathe|not breathing|struggling to breathe|overdose|"
     r"suicid|kill (my|him|her)self|end my life|want to die|self[- ]?harm|hurt myself|"
     r"bleeding (a lot|heavily|badly)|won'?t stop bleeding|unconscious|collapsed|heart attack|"
-    r"\bstroke\b(?! (patients?|units?|wards?|nurs\w*|rehab\w*|teams?|services?|survivors?|specialists?))|seizure|having a fit|choking|allergic reaction|anaphyla|"
+    r"\bstroke\b(?! (patients?|units?|wards?|nurs\w*|rehab\w*|teams?|services?|survivors?|specialists?))|"
+    r"seizure|having a fit|choking|allergic reaction|anaphyla|"
     r"\b(i|my \w+) (have|has|got) (a )?(fever|rash|lump|pain|headache|temperature|infection|cough)|"
     r"\bi feel (ill|sick|unwell|dizzy)|symptom|\bdiagnos(e|ed|is)\b|what (medicine|tablets?|pills?) should|"
     r"should i (take|see a doctor)|medical advice|ambulance now|call an ambulance", re.I)
 _GREETING = re.compile(r"^\s*(hi|hello|hey|good (morning|afternoon|evening)|salaam|hiya|thanks?|"
                        r"thank you)[\s!.,]*$", re.I)
 _PAY = re.compile(r"\b(pay|paid|salary|salaries|earn|earning|wage|wages|money|how much|income|"
-                  r"per hour|an hour|a year|per year|hcas|weighting)\b|\bband \d|\b(what|which) band\b|£", re.I)
+                  r"per hour|an hour|a year|per year|hcas|weighting)\b|\bband \d|\b(what|which) band\b|£",
+                  re.I)
 _ENTRY = re.compile(r"\b(become|becoming|get into|get in|qualification|qualifications|qualified|"
                     r"requirements?|need to|do i need|entry|apply|applying|train|training|course|"
                     r"degree|apprentice\w*|study|start|gcses?|a levels?|how can i be|how to be|"
@@ -34,8 +36,10 @@ _LOCAL = re.compile(r"\b(near me|nearby|local|in my area|my borough|where can i 
                     r"help (to|me) find|help finding|help getting|help (me )?(in|into|back (in)?to) work|"
                     r"job help|jobs help|(employment|job|jobs|work|any|get|getting|free|local) support|"
                     r"support (to|into|with|finding|getting) (a |back )?(job|work)|"
-                    r"programme|program|academy|free course|free courses|job centre|(jobs?|employment|careers) (service|club|hub)s?|"
-                    r"jobcentre|council (help|service|programme|scheme)|help me find|who can (help|advise)|advise me)\b", re.I)
+                    r"programme|program|academy|free course|free courses|job centre|"
+                    r"(jobs?|employment|careers) (service|club|hub)s?|jobcentre|"
+                    r"council (help|service|programme|scheme)|help me find|who can (help|advise)|"
+                    r"advise me)\b", re.I)
 _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|difference between|better paid|"
                       r"which is better)\b", re.I)
 _PROGRESS = re.compile(r"\b(progress\w*|career path|next steps?|step up|move up|moving up|move on|"

@@ -193,7 +193,7 @@ class TitleIndex:
         words = q.split()
         best: dict[str, TitleMatch] = {}
 
-        where: dict[str, int] = {}  # equal names: the one said first leads ("a psychiatrist or a psychologist")
+        where: dict[str, int] = {}  # of equal names the one said first leads: "psychiatrist or psychologist"
 
         def keep(rid: str, name: str, score: float, at: int = 1 << 20) -> None:
             if rid not in best or score > best[rid].score:
