@@ -154,13 +154,12 @@ class ChatService:
         Asked what comes next, the job they have is the subject. Also returns the names set aside,
         which are left out of the search too."""
         names = {m.record_id: m.name for m in matches}
-
-        def offset(record: AnyRecord) -> int | None:
-            return name_offset(message, names[record.id]) if names.get(record.id) else None
+        # Where each record is named in the message (None when by a misspelling), found once.
+        where = {r.id: name_offset(message, names[r.id]) if names.get(r.id) else None for r in named}
         # A job named only in passing is not the subject: "...but are not nurses", "instead of the
         # doctor", "do I need to be a nurse", "a job helping the physio".
-        aside = [r for r in named if (at := offset(r)) is not None and ASIDE.search(message[:at])]
-        helped = [r for r in named if (at := offset(r)) is not None and HELPING.search(message[:at])]
+        aside = [r for r in named if (at := where[r.id]) is not None and ASIDE.search(message[:at])]
+        helped = [r for r in named if (at := where[r.id]) is not None and HELPING.search(message[:at])]
         named = [r for r in named if r not in aside and r not in helped]
         # "A job helping the physio": the assistant's job in the same field, when there is one.
         named = [*(a for r in helped if (a := self._assistant_for(r)) is not None), *named]
@@ -171,7 +170,7 @@ class ChatService:
         current = set() if progression else {m.end() for m in CURRENT_JOB.finditer(message)}
 
         def order(record: AnyRecord) -> tuple[bool, bool]:
-            at = offset(record)
+            at = where.get(record.id)
             wanted = at is not None and bool(targets) and at >= targets[0]
             return not wanted, at in current
         return sorted(named, key=order), aside_names  # stable: otherwise the order stays

@@ -122,8 +122,9 @@ def normalise(text: str) -> str:
 
 
 def _tokens(text: str) -> list[tuple[int, int, str]]:
-    """Each word's character span and normalised form."""
-    return [(m.start(), m.end(), normalise(m.group())) for m in re.finditer(r"[A-Za-z0-9]+", text)]
+    """Each word's character span and normalised form ("children's" is one word, as in ``normalise``)."""
+    return [(m.start(), m.end(), normalise(m.group()))
+            for m in re.finditer(r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*", text)]
 
 
 def _name_spans(tokens: list[tuple[int, int, str]], name: str) -> list[tuple[int, int]]:
