@@ -70,6 +70,12 @@ def _programme_sections(p: Programme) -> dict[str, str]:
     }
 
 
+def _plain_section(record: Role | Route | Programme) -> str:
+    """The plain-English summaries, embedded too: people ask in everyday words ("cleans tools used
+    in operations"), and these are written in everyday words."""
+    return f"{record.title}. {record.summary_simple} {record.summary_first_steps}"
+
+
 def build_chunks(k: Knowledge) -> list[Chunk]:
     chunks: list[Chunk] = []
     for record in sorted(k.records.values(), key=lambda r: r.id):
@@ -79,6 +85,7 @@ def build_chunks(k: Knowledge) -> list[Chunk]:
             sections = _route_sections(record)
         else:
             sections = _programme_sections(record)
+        sections["plain"] = _plain_section(record)
         payload = record.model_dump_json()
         for section, text in sections.items():
             meta: dict[str, str | int | float | bool] = {

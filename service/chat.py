@@ -12,13 +12,15 @@ from rapidfuzz import fuzz
 
 from service import compose, compose_plain
 from service.explorer.core import Explorer
-from service.intent import (ASIDE, CURRENT_JOB, DEFINE, HELPING, NHS_AREA, TARGET_AFTER, WANTS_APPRENTICESHIP,
-                            Understanding, is_follow_up, neutralise, understand)
+from service.explorer.pathway_map import career_path, reachable
+from service.intent import (ASIDE, CURRENT_JOB, DEFINE, GOAL_WORDS, HELPING, NHS_AREA, NO_GOAL, TARGET_AFTER,
+                            WANTS_APPRENTICESHIP, Understanding, is_follow_up, neutralise, understand)
 from service.knowledge_base import KnowledgeBase
 from service.llm import Rephraser
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
 from service.multilingual import CrossLingual
-from service.retrieval import Hit, HybridRetriever, TitleMatch, name_offset, normalise, without_names
+from service.retrieval import (Hit, HybridRetriever, TitleMatch, name_offset, name_span, normalise, tokens,
+                               without_names)
 from service.schema import AnyRecord, GlossaryTerm, LanguagePack, Programme, Role, Route, record_url
 from service.trust import FigureChecker
 
@@ -199,6 +201,63 @@ class ChatService:
                 return [role, *subject]
         return subject
 
+    def _career_move(self, message: str, subject: list[AnyRecord], matches: tuple[TitleMatch, ...],
+                     progression: bool) -> tuple[Role | None, Role | None]:
+        """The job someone has and the job they want, where the question shows them.
+
+        Two jobs named: the one after "I'm a" / "from" is where they start, the one after "become" /
+        "to" where they want to go; failing words, the usual moves between jobs decide, then the
+        order they were named in. One job named after "I'm a": what they want may be described
+        instead ("...can I train to do ultrasound scans"), and is looked for by meaning, first
+        among the jobs that job usually leads to."""
+        roles = [r for r in subject if isinstance(r, Role)]
+        names = {m.record_id: m.name for m in matches}
+        spans = {r.id: span for r in roles if names.get(r.id) and (span := name_span(message, names[r.id]))}
+        where = {rid: span[0] for rid, span in spans.items()}
+
+        def inside(rid: str) -> bool:
+            a, b = spans[rid]
+            return any(o != rid and c <= a and b <= d and d - c > b - a for o, (c, d) in spans.items())
+        # "band 3 HCA" holds "HCA": the longer name is the job meant.
+        roles = [r for r in roles if r.id not in spans or not inside(r.id)]
+        starts = {m.end() for m in CURRENT_JOB.finditer(message)} | \
+            {m.end() for m in re.finditer(r"\bfrom (an? |the )?", message, re.I)}
+        goals = {m.end() for m in TARGET_AFTER.finditer(message)} | \
+            {m.end() for m in re.finditer(r"\b(to|into) (an? |the )?", message, re.I)}
+        named_apart = [r for r in roles if r.id in spans]
+        if len(named_apart) >= 2:
+            a, b = named_apart[0], named_apart[1]
+            if where.get(a.id) in starts or where.get(b.id) in goals:
+                return a, b
+            if where.get(b.id) in starts or where.get(a.id) in goals:
+                return b, a
+            if career_path(self.kb, a.id, b.id) is not None:
+                return a, b
+            if career_path(self.kb, b.id, a.id) is not None:
+                return b, a
+            ordered = sorted((a, b), key=lambda r: where.get(r.id) or 0)
+            return ordered[0], ordered[1]
+        if not roles:
+            return None, None
+        role, at = roles[0], where.get(roles[0].id)
+        if at in goals:
+            return None, role
+        # Where they start: after "I'm a", or first in a question about moving on ("finance
+        # assistant, how do I move up to accountant?").
+        if at is None or (at not in starts and not (progression and at == 0)):
+            return role, None
+        wanted = GOAL_WORDS.search(message, spans[role.id][1])
+        what = [w for w in tokens(wanted.group("what")) if w not in NO_GOAL] if wanted else []
+        if not what:
+            return role, None
+        if any(m.record_id == role.id for m in self.retriever.titles.match(wanted.group("what"))):
+            return None, role  # "I was a nurse in Syria, can I work as a nurse here?"
+        found = [h.record_id for h in self.retriever.search(" ".join(what), k=8, kinds=["role"])
+                 if h.record_id != role.id]
+        near = reachable(self.kb, role.id)
+        goal = next((rid for rid in found[:3] if rid in near), found[0] if found else None)
+        return role, self.kb.role(goal) if goal else None
+
     def _from_history(self, history: list[ChatTurn]) -> list[AnyRecord]:
         # What the person asked about wins over words in our own earlier answers.
         for speaker in ("user", "assistant"):
@@ -300,6 +359,10 @@ class ChatService:
         u = understand(message, bool(named) or term is not None, asked)
         named, aside = self._wanted_first(message, named, matches, u.intent == "progression")
         named = self._specialised(message, named, matches)
+        start, goal = self._career_move(message, named, matches, u.intent == "progression") \
+            if u.intent in ("progression", "entry") else (None, None)
+        if goal is not None:
+            named = [goal, *([start] if start else []), *(r for r in named if r not in (goal, start))]
         subject = named
         if not named and req.history and (is_follow_up(message) or u.intent in
                                           ("pay", "entry", "progression", "local", "out-of-scope")):
@@ -338,7 +401,7 @@ class ChatService:
         searched = NEGATED.sub(" ", without_names(message, aside) if aside else message)
         query = searched if named or not subject else f"{searched} {subject[0].title}"
         hits = self.retriever.search(query, k=self.top_k)
-        composed = self._compose(u, message, subject, hits, borough, req.level)
+        composed = self._compose(u, message, subject, hits, borough, req.level, (start, goal))
         first = composed.used[0] if composed.used else None
         suggestions = composed.suggestions or compose.suggestions_for(first, borough)
         ranked = [r.id for r in composed.used] + [r.id for r in subject] + [h.record_id for h in hits]
@@ -393,7 +456,8 @@ class ChatService:
         return "\n".join(kept + ["For pay, check the job advert."]), unsupported
 
     def _compose(self, u: Understanding, message: str, subject: list[AnyRecord], hits: list[Hit],
-                 borough: str | None, level: compose.Level) -> compose.Composed:
+                 borough: str | None, level: compose.Level,
+                 move: tuple[Role | None, Role | None] = (None, None)) -> compose.Composed:
         kb = self.kb
         ranked = subject + [kb.records[h.record_id] for h in hits
                             if kb.records[h.record_id] not in subject]
@@ -424,8 +488,9 @@ class ChatService:
             return compose.Composed(self._not_found(level), [])
         if isinstance(top, Role) and u.intent in ("entry", "about", "progression") and \
                 WANTS_APPRENTICESHIP.search(message):
-            steps = [top] if u.intent != "progression" else \
-                [kb.records[r] for r in top.progression if isinstance(kb.records.get(r), Role)]
+            start, goal = move
+            steps = [goal] if goal is not None else [top] if u.intent != "progression" else \
+                [r for r in map(kb.role, top.progression) if r is not None]
             found = [(role, route) for role in steps
                      for route in self._apprenticeships_for(role, message)][:1]
             if found:
@@ -434,13 +499,8 @@ class ChatService:
                         f"{'About the job' if level == 'standard' else 'The job'}: {role.title}.\n"
                         f"{compose.summary(role, level)}")
                 return compose.Composed(text, [route, role] if role is top else [route, role, top])
-        if isinstance(top, Role) and u.intent == "entry":
-            return compose.Composed(compose.role_entry(kb, top, level), [top, *self._routes_of(top)])
-        if isinstance(top, Role) and u.intent == "progression":
-            # The job's own profile is the source; among the next jobs, one they named comes first.
-            steps = sorted((kb.records[r] for r in top.progression if r in kb.records),
-                           key=lambda r: r not in subject)
-            return compose.Composed(compose.role_progression(kb, top, level), [top, *steps])
+        if isinstance(top, Role) and u.intent in ("entry", "progression"):
+            return self._career_answer(u, top, move, subject, level)
         text = compose.record_text(kb, top, level)
         used = [top]
         more = [r for r in ranked[1:3] if r.kind == top.kind]
@@ -449,6 +509,29 @@ class ChatService:
                 "; ".join(r.title for r in more) + "."
             used += more
         return compose.Composed(text, used)
+
+    def _career_answer(self, u: Understanding, top: Role, move: tuple[Role | None, Role | None],
+                       subject: list[AnyRecord], level: compose.Level) -> compose.Composed:
+        """How to get in, how to get from one job to another, or where a job leads. The job the
+        answer is about is cited first: the one wanted, or for "what next?" the next jobs."""
+        kb = self.kb
+        start, goal = move
+        if goal is not None and start is not None:
+            path = career_path(kb, start.id, goal.id)
+            if path is not None and u.intent == "progression":
+                return compose.Composed(compose.career_path(kb, path, level), [goal, *path[1:-1], start])
+            text = compose.role_entry(kb, goal, level)
+            if path is not None:
+                text += ("\n\nA usual path: " if level == "standard" else "\n\nSteps: ") + \
+                    " → ".join(r.title for r in path) + "."
+            return compose.Composed(text, [goal, *self._routes_of(goal), *path[1:-1], start]
+                                    if path else [goal, *self._routes_of(goal), start])
+        if u.intent == "entry" or goal is not None:
+            return compose.Composed(compose.role_entry(kb, top, level), [top, *self._routes_of(top)])
+        # Where the job leads: those next jobs are what the answer is about, one they named first.
+        steps = sorted((r for r in map(kb.role, top.progression) if r is not None),
+                       key=lambda r: r not in subject)
+        return compose.Composed(compose.role_progression(kb, top, level), [*steps, top])
 
     def _apprenticeships_like(self, message: str) -> list[Route]:
         """Apprenticeships closest to the question ("I worked in a call centre - is there a customer

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from service import compose_plain as plain
+from service.explorer.pathway_map import step_needs
 from service.knowledge_base import KnowledgeBase
 from service.pay import band_lines, band_range_text, money, zone_for, zone_range_text
 from service.schema import QUALIFICATION_LABELS, AnyRecord, GlossaryTerm, Programme, Role, Route
@@ -107,7 +109,7 @@ def role_entry(kb: KnowledgeBase, role: Role, level: Level) -> str:
     if level in plain.PLAIN_LEVELS:
         return plain.role_entry(kb, role, level)
     n = 3 if level != "standard" else 5
-    parts = [f"How to become a {role.title}",
+    parts = [f"How to become {plain.a_or_an(role.title)}",
              f"Qualifications to start: {QUALIFICATION_LABELS[role.qualifications_needed]}.",
              _bullets(role.entry_requirements, n)]
     routes = kb.titles(role.entry_routes)
@@ -120,16 +122,47 @@ def role_entry(kb: KnowledgeBase, role: Role, level: Level) -> str:
     return "\n".join(parts)
 
 
+def first_sentence(text: str) -> str:
+    end = re.search(r"(?<=[.!?])\s", text)
+    return text[: end.start()] if end else text
+
+
+def _step_line(kb: KnowledgeBase, role: Role) -> str:
+    return f"- {role.title}: {first_sentence(role.summary)} Way in: {step_needs(kb, role)}."
+
+
 def role_progression(kb: KnowledgeBase, role: Role, level: Level = "standard") -> str:
+    """Where a job leads: each next job in a line, with what moving into it asks."""
     if level in plain.PLAIN_LEVELS:
         return plain.role_progression(kb, role, level)
-    up = kb.titles(role.progression, 6)
+    steps = [r for r in map(kb.role, role.progression) if r is not None][:5]
     came = kb.titles(role.entry_from, 6)
-    parts = [f"Career steps for a {role.title}"]
-    parts.append("Where you can go next: " + ("; ".join(up) if up else "senior and specialist posts "
-                                                "in the same area") + ".")
+    parts = [f"Career steps for {plain.a_or_an(role.title)}"]
+    if steps:
+        parts += ["Where you can go next:", *(_step_line(kb, step) for step in steps)]
+    else:
+        parts.append("Where you can go next: senior and specialist posts in the same area.")
     if came:
         parts.append("People often come to this job from: " + "; ".join(came) + ".")
+    return "\n".join(parts)
+
+
+def career_path(kb: KnowledgeBase, path: list[Role], level: Level = "standard") -> str:
+    """From the job someone has to the one they want, by the usual moves between jobs."""
+    if level in plain.PLAIN_LEVELS:
+        return plain.career_path(kb, path, level)
+    start, goal = path[0], path[-1]
+    parts = [f"From {start.title} to {goal.title}"]
+    if len(path) == 2:
+        parts.append(f"{goal.title} is a usual next step for {plain.a_or_an(start.title)}.")
+    else:
+        parts.append("A usual path: " + " → ".join(r.title for r in path) + ".")
+        parts += ["The steps:", *(_step_line(kb, step) for step in path[1:-1])]
+    parts += [f"About the {goal.title} job: {first_sentence(goal.summary)}",
+              f"Qualifications to start: {QUALIFICATION_LABELS[goal.qualifications_needed]}.",
+              f"Way in: {step_needs(kb, goal)}."]
+    if goal.training_time:
+        parts.append(f"Training: {goal.training_time}.")
     return "\n".join(parts)
 
 

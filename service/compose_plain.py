@@ -29,6 +29,12 @@ QUALIFICATIONS: dict[str, dict[str, str]] = {
 }
 
 
+def a_or_an(title: str) -> str:
+    """The article for a job title: "an Adult nurse", "an ODP", "a Nurse"."""
+    vowel = title[:1].lower() in "aeiou" or (title[:2].isupper() and title[:1] in "AEFHILMNORSX")
+    return f"{'an' if vowel else 'a'} {title}"
+
+
 def summary(record: AnyRecord, level: str) -> str:
     return record.summary_first_steps if level == "first-steps" else record.summary_simple
 
@@ -50,7 +56,7 @@ def role_about(kb: KnowledgeBase, role: Role, level: str) -> str:
 
 
 def role_entry(kb: KnowledgeBase, role: Role, level: str) -> str:
-    parts = [f"How to become a {role.title}.", qualification(role, level)]
+    parts = [f"How to become {a_or_an(role.title)}.", qualification(role, level)]
     routes = kb.titles(role.entry_routes, 3)
     if routes:
         parts.append("Ways to start:" if level == "simple" else "Ways in:")
@@ -67,11 +73,28 @@ def role_entry(kb: KnowledgeBase, role: Role, level: str) -> str:
 
 
 def role_progression(kb: KnowledgeBase, role: Role, level: str) -> str:
-    up = kb.titles(role.progression, 4)
+    steps = [r for r in map(kb.role, role.progression) if r is not None][:4]
     lead = "Later, you can become:" if level == "simple" else "Next jobs:"
-    if not up:
+    if not steps:
         return f"{role.title}.\nYou can get more senior jobs in the same team."
-    return "\n".join([f"{role.title}.", lead, *(f"- {title}." for title in up)])
+    lines = [f"{role.title}.", lead]
+    for step in steps:
+        lines.append(f"- {step.title}. {qualification(step, level)}" if level == "simple"
+                     else f"- {step.title}.")
+    return "\n".join(lines)
+
+
+def career_path(kb: KnowledgeBase, path: list[Role], level: str) -> str:
+    start, goal = path[0], path[-1]
+    lines = [f"From {start.title} to {goal.title}."]
+    if len(path) > 2:
+        lines += ["Steps:" if level == "simple" else "Jobs on the way:",
+                  *(f"- {r.title}." for r in path[1:])]
+    lines += [summary(goal, level), qualification(goal, level)]
+    if goal.apprenticeship_available:
+        lines.append("You can learn and get paid at the same time (an apprenticeship)."
+                     if level == "simple" else "You can learn and get paid.")
+    return "\n".join(lines)
 
 
 def pay_text(kb: KnowledgeBase, role: Role, borough: str | None, zone: str | None) -> str:

@@ -44,7 +44,8 @@ _COMPARE = re.compile(r"\b(compare|comparison|versus|vs\.?|difference between|be
                       r"which is better)\b", re.I)
 _PROGRESS = re.compile(r"\b(progress\w*|career path|next steps?|step up|move up|moving up|move on|"
                        r"promot\w*|after that|after being|career ladder|where can it lead|what next|"
-                       r"do next|go further|steps from)\b", re.I)
+                       r"do next|go further|steps from|what comes (next|after)|next (job|role|level)|"
+                       r"more senior|higher band)\b", re.I)
 _SUGGEST = re.compile(r"\b(what can i do|what jobs? can i|which jobs?|what jobs?|jobs? for me|"
                       r"suit me|i like|i enjoy|i am good at|i'?m good at|no qualifications|"
                       r"without qualifications|career change|change career|options)\b", re.I)
@@ -67,11 +68,26 @@ ASIDE = re.compile(r"(\b(not|isn'?t|aren'?t|instead of|rather than)|"
 HELPING = re.compile(r"\b(help|helps|helping|assist|assists|assisting)( the| a| an)? $", re.I)
 # The job someone has now, named straight after these words; it is where they start, not the subject.
 CURRENT_JOB = re.compile(r"\b(i am|i'?m|im|i work as|i work in|i'?ve been|i was|i worked as)( an?)? ", re.I)
+# What someone wants to move into, in their own words, after the job they have: "I'm a midwife, can
+# I train to do ultrasound scans?", "finance assistant, how do I move up to accountant".
+GOAL_WORDS = re.compile(r"\b(become|becoming|be|do|doing|work (as|in|on|with)|move (up |on )?(in)?to|"
+                        r"progress (in)?to|step up to|train(ing)? (as|in|to (be|become|do))|"
+                        r"qualify (as|in)|get into|go into|specialise in|manage)\s+(an? |the |some )?"
+                        r"(?P<what>[^.?!,;]+)", re.I)
+# Words in such a phrase that name no job: "can I do more", "become more senior", "do it while working".
+NO_GOAL = frozenset("""next more senior higher something anything else better further step steps level
+band role roles apprenticeship apprentice course courses degree training trained qualified registered
+hospital one day eventually later still while paid earning earn study studying same time first
+instead move moving progress promoted promotion""".split())
 # Learning while paid in the job: an apprenticeship answers it before a university route does.
 WANTS_APPRENTICESHIP = re.compile(r"\b(a+p+rent[ia]\w*|earn (while|and) (you )?learn\w*|paid training|"
                                   r"(get |be )?paid (to|while) (train|learn|study)\w*|"
                                   r"while (working|i work|in work)|through my job|on the job|"
-                                  r"(study|learn|train|earn|work)\w*[^.?!]{0,30}\bat the same time)\b", re.I)
+                                  r"(study|learn|train|earn|work)\w*[^.?!]{0,30}\bat the same time|"
+                                  r"(still|keep) (get(ting)? paid|earning|working|my (job|wage|salary|income))|"
+                                  r"without (giving up|losing|leaving|quitting) (my )?(job|wage|salary|income|pay)|"
+                                  r"without (going to |paying for |a )?(uni|university|student (loan|debt)|debt))\b",
+                                  re.I)
 _DEFINE = re.compile(r"^\s*(what('?s| is| are| does)( an?| the)?|meaning of|define|explain)\b|"
                      r"\b(mean|means|stand for|stands for)\b", re.I)
 DEFINE = _DEFINE

@@ -51,6 +51,24 @@ class KnowledgeBase:
         """Glossary words in any text; built once per loaded knowledge base."""
         return TermFinder(list(self.terms.values()))
 
+    @cached_property
+    def career_links(self) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+        """Usual moves between roles, both ways (``after``, ``before``), from each role's
+        progression and entry_from links; built once per loaded knowledge base."""
+        roles = [r for r in self.records.values() if isinstance(r, Role)]
+        after: dict[str, set[str]] = {r.id: set() for r in roles}
+        before: dict[str, set[str]] = {r.id: set() for r in roles}
+        for role in roles:
+            for nxt in role.progression:
+                if nxt in after:
+                    after[role.id].add(nxt)
+                    before[nxt].add(role.id)
+            for prev in role.entry_from:
+                if prev in after:
+                    after[prev].add(role.id)
+                    before[role.id].add(prev)
+        return after, before
+
     def titles(self, ids: list[str], limit: int = 4) -> list[str]:
         """Titles of the linked records that exist, in link order."""
         return [self.records[i].title for i in ids if i in self.records][:limit]

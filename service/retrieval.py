@@ -134,11 +134,17 @@ def _name_spans(tokens: list[tuple[int, int, str]], name: str) -> list[tuple[int
     return [(i, i + len(parts)) for i in range(len(norm) - len(parts) + 1) if norm[i:i + len(parts)] == parts]
 
 
-def name_offset(text: str, name: str) -> int | None:
-    """The character offset where a normalised name first occurs in the text, if it does."""
+def name_span(text: str, name: str) -> tuple[int, int] | None:
+    """The characters where a normalised name first occurs in the text, if it does."""
     tokens = _tokens(text)
     spans = _name_spans(tokens, name)
-    return tokens[spans[0][0]][0] if spans else None
+    return (tokens[spans[0][0]][0], tokens[spans[0][1] - 1][1]) if spans else None
+
+
+def name_offset(text: str, name: str) -> int | None:
+    """The character offset where a normalised name first occurs in the text, if it does."""
+    span = name_span(text, name)
+    return span[0] if span else None
 
 
 def without_names(text: str, names: Iterable[str]) -> str:

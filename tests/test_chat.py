@@ -162,3 +162,45 @@ def test_named_job_in_a_place_leads_before_local_help(client: TestClient):
     assert any(s["kind"] == "programme" for s in body["sources"])
     body = ask(client, "which nhs area is barnet in now")
     assert ids(body)[0] == "north-central-london-ics"
+
+
+def test_from_one_job_to_another_shows_the_usual_path(client: TestClient):
+    body = ask(client, "what steps from HCA to registered nurse")
+    assert body["intent"] == "progression"
+    assert body["answer"].startswith("From Healthcare support worker to Adult nurse")
+    assert ids(body)[0] == "adult-nurse" and "healthcare-support-worker" in ids(body)
+    # Two moves away: every job on the way is named, and each step says how to make it.
+    body = ask(client, "how do I get from domestic assistant to adult nurse, what are the steps")
+    assert "Domestic assistant → Healthcare support worker → Adult nurse" in body["answer"]
+    assert ids(body)[0] == "adult-nurse"
+    assert {"healthcare-support-worker", "domestic-assistant"} <= set(ids(body))
+
+
+def test_the_job_wanted_can_be_described_not_named(client: TestClient):
+    # The job they have is where they start; what they describe is looked for by meaning.
+    assert ids(ask(client, "I'm a midwife, can i train to do ultrasound scans"))[0] == "sonographer"
+    body = ask(client, "finance assistant in nhs, how do I move up to accountant")
+    assert ids(body)[0] == "management-accountant" and "finance-assistant" in ids(body)
+    # The same job in another country is the job itself, not a move.
+    body = ask(client, "i was a physiotherapist in syria, can i work as a physio in london")
+    assert ids(body)[0] == "physiotherapist"
+
+
+def test_what_next_cites_the_next_jobs_with_how_to_get_there(client: TestClient):
+    body = ask(client, "I'm a pharmacy assistant, how can I move up")
+    assert ids(body)[:2] == ["pharmacy-technician", "pharmacy-assistant"]
+    assert "- Pharmacy technician:" in body["answer"] and "Way in:" in body["answer"]
+    # Naming a job inside a longer name ("band 3 HCA") is one job, not a move between two.
+    assert ids(ask(client, "i am a band 3 HCA, what can i do next to move up"))[-1] == \
+        "senior-healthcare-support-worker"
+
+
+def test_earning_while_training_asks_for_an_apprenticeship(client: TestClient):
+    body = ask(client, "can I become a pharmacy technician without going to university")
+    assert ids(body)[0] == "appr-pharmacy-technician-l3"
+    body = ask(client, "I'm an HCA, how do I become a registered nurse without giving up my wage?")
+    assert body["intent"] != "pay" and ids(body)[0] == "appr-registered-nurse-l6"
+
+
+def test_articles_before_job_titles(client: TestClient):
+    assert ask(client, "how do I become an adult nurse")["answer"].startswith("How to become an Adult nurse")

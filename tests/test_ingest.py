@@ -58,7 +58,7 @@ def test_removed_record_disappears(fixture_copy: Settings, embeddings: CachedEmb
     run_ingest(fixture_copy, lambda: embeddings.inner)
     (Path(fixture_copy.knowledge_dir) / "programmes" / "hackney-test-service.yaml").unlink()
     summary = run_ingest(fixture_copy, lambda: embeddings.inner)
-    assert summary.removed == 2 and summary.embedded == 0
+    assert summary.removed == 3 and summary.embedded == 0  # its overview, offers and plain sections
     assert not any(i.startswith("programme:") for i in _ids(fixture_copy))
 
 

@@ -77,21 +77,6 @@ def step_needs(kb: KnowledgeBase, role: Role) -> str:
     return QUALIFICATION_LABELS[role.qualifications_needed]
 
 
-def _neighbours(kb: KnowledgeBase) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    after: dict[str, set[str]] = {r.id: set() for r in kb.roles}
-    before: dict[str, set[str]] = {r.id: set() for r in kb.roles}
-    for role in kb.roles:
-        for nxt in role.progression:
-            if nxt in after:
-                after[role.id].add(nxt)
-                before[nxt].add(role.id)
-        for prev in role.entry_from:
-            if prev in after:
-                after[prev].add(role.id)
-                before[role.id].add(prev)
-    return after, before
-
-
 def _walk(start: str, links: dict[str, set[str]], steps: int, kb: KnowledgeBase) -> dict[str, int]:
     """Breadth-first distance from ``start``; ties broken by title so maps never reshuffle."""
     seen = {start: 0}
@@ -111,7 +96,7 @@ def _walk(start: str, links: dict[str, set[str]], steps: int, kb: KnowledgeBase)
 
 
 def build_map(kb: KnowledgeBase, role: Role) -> PathwayMap:
-    after, before = _neighbours(kb)
+    after, before = kb.career_links
     forward = _walk(role.id, after, FORWARD_STEPS, kb)
     backward = _walk(role.id, before, BACK_STEPS, kb)
     step = {**{rid: -d for rid, d in backward.items()}, **forward}
@@ -143,3 +128,37 @@ def _layout(nodes: list[MapNode]) -> tuple[int, int]:
             node.lines = textwrap.wrap(node.title, 22)[:2]
     width = PAD * 2 + len(columns) * BOX_W + (len(columns) - 1) * COL_GAP
     return width, height
+
+
+def career_path(kb: KnowledgeBase, start: str, goal: str, max_steps: int = FORWARD_STEPS) -> list[Role] | None:
+    """The shortest run of usual moves from ``start`` to ``goal`` (both included), if the
+    progression links hold one within ``max_steps``; ties broken by title, as on the maps."""
+    after, _ = kb.career_links
+    if start not in after or goal not in after:
+        return None
+    came_from: dict[str, str | None] = {start: None}
+    queue = deque([(start, 0)])
+    while queue:
+        here, steps = queue.popleft()
+        if here == goal:
+            path = [here]
+            while (prev := came_from[path[-1]]) is not None:
+                path.append(prev)
+            return [kb.records[rid] for rid in reversed(path)]  # type: ignore[misc]
+        if steps >= max_steps:
+            continue
+        for nxt in sorted(after[here], key=lambda i: kb.records[i].title):
+            if nxt not in came_from:
+                came_from[nxt] = here
+                queue.append((nxt, steps + 1))
+    return None
+
+
+def reachable(kb: KnowledgeBase, start: str, max_steps: int = FORWARD_STEPS) -> set[str]:
+    """Every role the usual moves reach from ``start`` within ``max_steps``."""
+    after, _ = kb.career_links
+    seen, frontier = {start}, {start}
+    for _ in range(max_steps):
+        frontier = {n for here in frontier for n in after.get(here, ())} - seen
+        seen |= frontier
+    return seen - {start}
