@@ -63,7 +63,16 @@ PLAIN_TEXTS = {
 
 
 NO_QUALIFICATIONS = re.compile(r"\b(no|without|don'?t have( any)?|zero|few|not many) (qualifications?|"
-                               r"quals|experience|exams|gcses|certificates?|diploma|degree)\b", re.I)
+                               r"quals|experience|exams|gcses|certificates?)\b", re.I)
+# The most someone says they have: "without a degree", "never went to uni" (then A levels at most).
+NO_DEGREE = re.compile(r"\b((no|without( a)?|don'?t have( a)?|not got( a)?) (degree|uni|university)|"
+                       r"(never|didn'?t|did not|not) (been |go |went |gone )?(to )?(uni|university))\b", re.I)
+# Words that say how qualified someone is, or where, not what kind of work: left out when looking
+# for the work they describe ("hospital lab... with no qualifications" is lab work).
+ASKING_WORDS = frozenset("""hospital qualification qualifications qual quals experience exam exams gcse
+gcses certificate certificates degree uni university never went didnt without like love enjoy really
+someone person people something anything thing kind type sort start starting nhs london""".split())
+LIKES = re.compile(r"\bi (really )?(like|love|enjoy|am interested in|'?m interested in)\b", re.I)
 PAST_TALK = re.compile(r"\b(worked|used to|i was|i'?ve been|my last job)\b", re.I)
 FOREIGN_NOTE = "Your question is in {name}. This answer is in simple English."
 FOREIGN_SAFETY = "Emergency? Call 999. Urgent but not an emergency? Call 111."
@@ -303,7 +312,9 @@ class ChatService:
         best, best_fit = None, 0.0
         for hit in self.retriever.search(message, k=3):
             record = self.kb.records[hit.record_id]
-            fit = max(fuzz.ratio(subject, normalise(n)) for n in [record.title, *record.other_titles])
+            # "Bank work (NHS staff bank)" is named "bank work" too.
+            names = [record.title, re.sub(r"\s*\([^)]*\)", "", record.title), *record.other_titles]
+            fit = max(fuzz.ratio(subject, normalise(n)) for n in names)
             if fit > best_fit:
                 best, best_fit = record, fit
         if best is not None and best_fit > term_fit:
@@ -484,6 +495,10 @@ class ChatService:
                 return compose.Composed(text, found[:3])
         if u.intent == "suggest":
             return self._suggest(message, roles, level)
+        most = self._most_qualified(message) if not subject and u.intent in ("entry", "about") else None
+        if most is not None:
+            # "Jobs on a psychiatric ward without a degree": no job named, so jobs they can start.
+            return self._within_reach(message, most, level)
         if top is None:
             return compose.Composed(self._not_found(level), [])
         if isinstance(top, Role) and u.intent in ("entry", "about", "progression") and \
@@ -591,15 +606,18 @@ class ChatService:
         reasons: dict[str, str] = {}
         by_id = {r.id: r for r in self.kb.roles}
         meaning = {r.id: i for i, r in enumerate(roles)}
-        found = self.explorer.suggest_for_past_job(message)
+        # "I like music... is there a job in care homes?" tells an interest, not a past job in care.
+        interest_only = LIKES.search(message) and not (PAST_TALK.search(message) or CURRENT_JOB.search(message))
+        found = None if interest_only else self.explorer.suggest_for_past_job(message)
         if found is not None:
             # A job on the explorer's list: use the same explainable ranking as "I used to work as".
             ranked = found.ranked
             return self._suggestion_text([r.role for r in ranked],
                                          {r.role.id: r.reasons[0].lower() for r in ranked if r.reasons},
                                          level)
-        if NO_QUALIFICATIONS.search(message) and not PAST_TALK.search(message):
-            return self._no_qualifications(message, roles, level)
+        most = self._most_qualified(message)
+        if most is not None and not PAST_TALK.search(message):
+            return self._within_reach(message, most, level)
         # Best match on the past job first; among equals, jobs that are easier to start and
         # closer in meaning to the whole question.
         matches = sorted(self.retriever.past_jobs.match(message, limit=40),
@@ -611,17 +629,30 @@ class ChatService:
         chosen += [r for r in roles if r not in chosen][: max(0, 5 - len(chosen))]
         return self._suggestion_text(chosen, reasons, level)
 
-    def _no_qualifications(self, message: str, roles: list[Role], level: compose.Level) -> compose.Composed:
-        """Jobs anyone can start: those needing no qualifications, first those whose profiles welcome
-        the widest range of past jobs (porter, domestic, catering...), then by closeness to the
-        question. In a hospital question, hospital jobs before care in people's homes."""
-        open_roles = [r for r in self.kb.roles if r.qualifications_needed == "none"]
+    def _within_reach(self, message: str, most: str, level: compose.Level) -> compose.Composed:
+        """Jobs someone can start with what they say they have ("no qualifications", "without a
+        degree"). When they describe the work ("in the hospital lab"), those closest to it first;
+        otherwise those whose profiles welcome the widest range of past jobs (porter, domestic,
+        catering...), and in a hospital question hospital jobs before care in people's homes."""
+        allowed = QUAL_ORDER[: QUAL_ORDER.index(most) + 1]
+        open_roles = [r for r in self.kb.roles if r.qualifications_needed in allowed]
+        described = " ".join(w for w in tokens(message) if w not in ASKING_WORDS)
+        closeness = {h.record_id: i for i, h in enumerate(
+            self.retriever.search(described, k=40, kinds=["role"]))} if described else {}
         hospital = "hospital" in message.lower()
-        meaning = {r.id: i for i, r in enumerate(roles)}
-        open_roles.sort(key=lambda r: (hospital and r.family == "social-care", -len(r.previous_jobs),
-                                       meaning.get(r.id, 999), r.title))
-        reasons = {r.id: "no qualifications needed to start" for r in open_roles}
-        return self._suggestion_text(open_roles[:5], reasons, level)
+        open_roles.sort(key=lambda r: (closeness.get(r.id, 999), hospital and r.family == "social-care",
+                                       -len(r.previous_jobs), r.title))
+        why = "no qualifications needed to start" if most == "none" else "no degree needed to start"
+        return self._suggestion_text(open_roles[:5], {r.id: why for r in open_roles}, level)
+
+    @staticmethod
+    def _most_qualified(message: str) -> str | None:
+        """The highest qualification someone says they have, when they say so."""
+        if NO_QUALIFICATIONS.search(message):
+            return "none"
+        # Most jobs listed as needing A levels need them to start a degree, so "without a degree"
+        # leaves jobs needing GCSEs at most.
+        return "gcse" if NO_DEGREE.search(message) else None
 
     def _suggestion_text(self, chosen: list[Role], reasons: dict[str, str],
                          level: compose.Level) -> compose.Composed:
@@ -637,6 +668,7 @@ class ChatService:
         for role in chosen:
             start = compose.QUALIFICATION_LABELS[role.qualifications_needed].lower()
             why = reasons.get(role.id)
+            why = None if why == start else why
             lines.append(f"- {role.title}: {compose.summary(role, 'simple')}"
                          f" ({start}{'; ' + why if why else ''}).")
         return compose.Composed("\n".join(lines), list(chosen))

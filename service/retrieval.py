@@ -215,7 +215,9 @@ class TitleIndex:
                 keep(self.owner[idx], self.names[idx],
                      100.0 + self._words[idx] + (0.5 if self.is_role[idx] else 0.0), at)
         grams = {" ".join(words[i:i + n]) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)}
-        grams = {g for g in grams if len(g) >= 5 and g not in STOPWORDS}
+        # A name does not start or end with "an" or "the": "an apprenticeship" is no "admin apprenticeship".
+        grams = {g for g in grams if len(g) >= 5 and g.split()[0] not in STOPWORDS
+                 and g.split()[-1] not in STOPWORDS}
         if not grams:
             return tuple(sorted(best.values(), key=lambda m: (-m.score, where[m.record_id]))[:limit])
         ordered = list(grams)  # the set's own order, as the loop below always went
@@ -229,8 +231,11 @@ class TitleIndex:
             # Best three, ties by position in the list (process.extract's order).
             for idx in sorted(found.tolist(), key=lambda i: (-row[i], i))[:3]:
                 name = self.names[idx]
-                # A misspelt name has as many words as the real one; "hospital" is not "hospital OT".
-                if self._words[idx] == len(gram.split()):
+                # A misspelt name has as many words as the real one ("hospital" is not "hospital
+                # OT"), and its short words exactly: "an apprenticeship" is not the "AP apprenticeship".
+                said = gram.split()
+                if self._words[idx] == len(said) and all(
+                        len(w) > 3 or w == s for w, s in zip(name.split(), said, strict=True)):
                     keep(self.owner[idx], name, float(row[idx]))
         return tuple(sorted(best.values(), key=lambda m: (-m.score, where[m.record_id]))[:limit])
 

@@ -204,3 +204,31 @@ def test_earning_while_training_asks_for_an_apprenticeship(client: TestClient):
 
 def test_articles_before_job_titles(client: TestClient):
     assert ask(client, "how do I become an adult nurse")["answer"].startswith("How to become an Adult nurse")
+
+
+def test_what_someone_has_limits_the_jobs_suggested(client: TestClient, real_state):
+    kb = real_state.ready.kb
+    # "Without a degree": jobs needing GCSEs at most, the work they describe first.
+    body = ask(client, "I love babies, what job can I do helping midwives without a degree")
+    assert ids(body)[0] == "maternity-support-worker"
+    assert all(kb.records[i].qualifications_needed in ("none", "gcse") for i in ids(body))
+    # "No qualifications" with the work described: that work first, not the widest-open jobs.
+    body = ask(client, "can i work in the hospital lab with no qualifications, i like science")
+    assert ids(body)[0] == "medical-laboratory-assistant"
+    assert all(kb.records[i].qualifications_needed == "none" for i in ids(body))
+    # Nothing described: the jobs open to the widest range of people, as before.
+    assert ids(ask(client, "jobs in a hospital with no qualifications"))[0] in {"porter", "domestic-assistant",
+                                                                                "healthcare-support-worker"}
+
+
+def test_short_words_in_names_are_not_guessed(client: TestClient):
+    # "an apprenticeship" is not the "AP apprenticeship": the follow-up is about the job asked before.
+    history = [{"role": "user", "content": "what is an SLT"},
+               {"role": "assistant", "content": "Speech and language therapists help people talk."}]
+    body = ask(client, "is there an apprenticeship for it?", history=history)
+    assert ids(body)[0] == "appr-speech-and-language-therapist-l6"
+
+
+def test_meaning_question_offers_the_record_named_without_its_brackets(client: TestClient):
+    body = ask(client, "what does bank work mean in the nhs")
+    assert body["intent"] == "define" and ids(body) == ["bank-work"]
