@@ -608,14 +608,17 @@ class ChatService:
         meaning = {r.id: i for i, r in enumerate(roles)}
         # "I like music... is there a job in care homes?" tells an interest, not a past job in care.
         interest_only = LIKES.search(message) and not (PAST_TALK.search(message) or CURRENT_JOB.search(message))
-        found = None if interest_only else self.explorer.suggest_for_past_job(message)
+        most = self._most_qualified(message)
+        found = None if interest_only else self.explorer.suggest_for_past_job(message, limit=5 if most is None
+                                                                              else 40)
         if found is not None:
-            # A job on the explorer's list: use the same explainable ranking as "I used to work as".
-            ranked = found.ranked
+            # A job on the explorer's list: use the same explainable ranking as "I used to work as",
+            # keeping to jobs they can start with what they say they have.
+            allowed = QUAL_ORDER[: QUAL_ORDER.index(most) + 1] if most else QUAL_ORDER
+            ranked = [r for r in found.ranked if r.role.qualifications_needed in allowed][:5] or found.ranked[:5]
             return self._suggestion_text([r.role for r in ranked],
                                          {r.role.id: r.reasons[0].lower() for r in ranked if r.reasons},
                                          level)
-        most = self._most_qualified(message)
         if most is not None and not PAST_TALK.search(message):
             return self._within_reach(message, most, level)
         # Best match on the past job first; among equals, jobs that are easier to start and

@@ -216,6 +216,10 @@ def test_what_someone_has_limits_the_jobs_suggested(client: TestClient, real_sta
     body = ask(client, "can i work in the hospital lab with no qualifications, i like science")
     assert ids(body)[0] == "medical-laboratory-assistant"
     assert all(kb.records[i].qualifications_needed == "none" for i in ids(body))
+    # A past job keeps its own ranking, within what they have.
+    body = ask(client, "I used to be a teaching assistant, what NHS jobs could I do without a degree")
+    assert body["intent"] == "suggest" and len(ids(body)) >= 3
+    assert all(kb.records[i].qualifications_needed in ("none", "gcse") for i in ids(body))
     # Nothing described: the jobs open to the widest range of people, as before.
     assert ids(ask(client, "jobs in a hospital with no qualifications"))[0] in {"porter", "domestic-assistant",
                                                                                 "healthcare-support-worker"}
