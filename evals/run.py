@@ -19,7 +19,7 @@ from service.config import Settings
 from service.models import ChatRequest, ChatTurn
 from service.state import AppState
 
-GATES = {"recall@5": 0.93, "mrr": 0.82}  # just under the shipped figures: a drop fails CI
+GATES = {"recall@5": 0.95, "mrr": 0.85}  # the goals of issue #8, which the shipped figures meet
 SHIPPED = "hybrid + title match"
 BASELINES = ("bm25 only", "dense only (langchain Chroma)")
 MARGIN = 0.05  # the shipped retriever must beat the best single baseline by 5 points of recall@5
@@ -82,19 +82,25 @@ def compare_retrievers(retriever, questions: list[dict]) -> dict[str, dict[str, 
     return results
 
 
-def run_holdout(chat, folder: Path) -> dict[str, float]:
+def run_holdout(chat, folder: Path) -> dict:
     """The held-out questions (written after the ranking was built, never used to tune it): the
-    honest estimate of how the assistant does on questions nobody has seen. Reported, not gated."""
+    honest estimate of how the assistant does on questions nobody has seen. Reported per file (each
+    written at a different time) and overall, not gated."""
     if not folder.is_dir():
         return {}
-    scores = []
+    scores: dict[str, list[dict[str, float]]] = {}
     for q in load_questions(folder):
         _, ranked, _ = chat.answer_checked(ChatRequest(message=q["question"], borough=q.get("borough")))
-        scores.append(score(ranked, q["expected"]))
-    result = {k: round(sum(s[k] for s in scores) / len(scores), 3) for k in ("recall@1", "recall@5", "mrr")}
-    result["n"] = len(scores)
-    console.print(f"held-out questions ({len(scores)}): recall@1 {result['recall@1']:.3f}, "
-                  f"recall@5 {result['recall@5']:.3f}, MRR {result['mrr']:.3f}")
+        scores.setdefault(q["file"], []).append(score(ranked, q["expected"]))
+    scores["all"] = [s for rows in scores.values() for s in rows]
+
+    def mean(rows: list[dict[str, float]]) -> dict[str, float]:
+        out = {k: round(sum(s[k] for s in rows) / len(rows), 3) for k in ("recall@1", "recall@5", "mrr")}
+        return {**out, "n": len(rows)}
+    result = {**mean(scores["all"]), "files": {name: mean(rows) for name, rows in scores.items() if name != "all"}}
+    for name, row in [*result["files"].items(), ("all", result)]:
+        console.print(f"held-out questions, {name} ({row['n']}): recall@1 {row['recall@1']:.3f}, "
+                      f"recall@5 {row['recall@5']:.3f}, MRR {row['mrr']:.3f}")
     return result
 
 
