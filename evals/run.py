@@ -161,8 +161,8 @@ def main(settings: Settings, folder: Path, out: Path, gate: bool) -> int:
     if unknown:
         console.print(f"[yellow]questions expecting unknown record ids:[/yellow] {unknown}")
     trust_share = sum(trust) / len(trust) if trust else 1.0
-    console.print(f"trust check: {trust_share:.1%} of answers had every £, % and band backed by "
-                  "the cited records")
+    console.print(f"trust check: {trust_share:.1%} of answers had every £, %, band, duration and age "
+                  "backed by the cited records")
     holdout = run_holdout(chat, folder.parent / "holdout")
     baselines = compare_retrievers(state.ready.retriever, questions)
     match = run_match(state.ready.explorer, folder.parent / "match", console)

@@ -53,6 +53,7 @@ def test_faithful_rewording_is_used(real_state):
     "A porter earns £99,999 a year in Hackney.",                   # a pay figure from nowhere
     "You need 5 GCSEs and 2 years of experience to be a porter.",  # invented entry requirements
     "Porters are on band 7.",                                       # a band the record doesn't give
+    "Porter training takes 2 years.",                               # a length of time from nowhere
 ])
 def test_invented_figures_are_caught_and_the_grounded_answer_stands(real_state, invented: str):
     reply = chat_with(real_state, FakeListChatModel(responses=[invented])).answer(ChatRequest(message=QUESTION))
