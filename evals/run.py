@@ -97,7 +97,8 @@ def run_holdout(chat, folder: Path) -> dict:
     def mean(rows: list[dict[str, float]]) -> dict[str, float]:
         out = {k: round(sum(s[k] for s in rows) / len(rows), 3) for k in ("recall@1", "recall@5", "mrr")}
         return {**out, "n": len(rows)}
-    result = {**mean(scores["all"]), "files": {name: mean(rows) for name, rows in scores.items() if name != "all"}}
+    files = {name: mean(rows) for name, rows in scores.items() if name != "all"}
+    result = {**mean(scores["all"]), "files": files}
     for name, row in [*result["files"].items(), ("all", result)]:
         console.print(f"held-out questions, {name} ({row['n']}): recall@1 {row['recall@1']:.3f}, "
                       f"recall@5 {row['recall@5']:.3f}, MRR {row['mrr']:.3f}")

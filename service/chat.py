@@ -19,8 +19,7 @@ from service.knowledge_base import KnowledgeBase
 from service.llm import Rephraser
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
 from service.multilingual import CrossLingual
-from service.retrieval import (Hit, HybridRetriever, TitleMatch, name_offset, name_span, normalise, tokens,
-                               without_names)
+from service.retrieval import Hit, HybridRetriever, TitleMatch, name_span, normalise, tokens, without_names
 from service.schema import AnyRecord, GlossaryTerm, LanguagePack, Programme, Role, Route, record_url
 from service.trust import FigureChecker
 
@@ -158,15 +157,23 @@ class ChatService:
             chosen = exact or near
         return [self.kb.records[m.record_id] for m in chosen]
 
+    @staticmethod
+    def _name_spans(message: str, named: list[AnyRecord],
+                    matches: tuple[TitleMatch, ...]) -> dict[str, tuple[int, int]]:
+        """Where each named record is named in the message (absent when by a misspelling), found
+        once per question."""
+        names = {m.record_id: m.name for m in matches}
+        return {r.id: span for r in named if names.get(r.id) and (span := name_span(message, names[r.id]))}
+
     def _wanted_first(self, message: str, named: list[AnyRecord], matches: tuple[TitleMatch, ...],
+                      spans: dict[str, tuple[int, int]],
                       progression: bool) -> tuple[list[AnyRecord], list[str]]:
         """With the job someone has and the job they want both named, the wanted one leads:
         "I'm a podiatry assistant, can I become a podiatrist while working?" is about podiatrist.
         Asked what comes next, the job they have is the subject. Also returns the names set aside,
         which are left out of the search too."""
         names = {m.record_id: m.name for m in matches}
-        # Where each record is named in the message (None when by a misspelling), found once.
-        where = {r.id: name_offset(message, names[r.id]) if names.get(r.id) else None for r in named}
+        where = {r.id: span[0] if (span := spans.get(r.id)) else None for r in named}
         # A job named only in passing is not the subject: "...but are not nurses", "instead of the
         # doctor", "do I need to be a nurse", "a job helping the physio".
         aside = [r for r in named if (at := where[r.id]) is not None and ASIDE.search(message[:at])]
@@ -211,7 +218,7 @@ class ChatService:
         return subject
 
     def _career_move(self, message: str, subject: list[AnyRecord], matches: tuple[TitleMatch, ...],
-                     progression: bool) -> tuple[Role | None, Role | None]:
+                     spans: dict[str, tuple[int, int]], progression: bool) -> tuple[Role | None, Role | None]:
         """The job someone has and the job they want, where the question shows them.
 
         Two jobs named: the one after "I'm a" / "from" is where they start, the one after "become" /
@@ -220,8 +227,7 @@ class ChatService:
         instead ("...can I train to do ultrasound scans"), and is looked for by meaning, first
         among the jobs that job usually leads to."""
         roles = [r for r in subject if isinstance(r, Role)]
-        names = {m.record_id: m.name for m in matches}
-        spans = {r.id: span for r in roles if names.get(r.id) and (span := name_span(message, names[r.id]))}
+        spans = {r.id: spans[r.id] for r in roles if r.id in spans}
         where = {rid: span[0] for rid, span in spans.items()}
 
         def inside(rid: str) -> bool:
@@ -368,9 +374,10 @@ class ChatService:
             or (self.kb.records[m.record_id].kind == "route" and len(m.name.split()) >= 3))]
         asked = without_names(message, names)
         u = understand(message, bool(named) or term is not None, asked)
-        named, aside = self._wanted_first(message, named, matches, u.intent == "progression")
+        spans = self._name_spans(message, named, matches)
+        named, aside = self._wanted_first(message, named, matches, spans, u.intent == "progression")
         named = self._specialised(message, named, matches)
-        start, goal = self._career_move(message, named, matches, u.intent == "progression") \
+        start, goal = self._career_move(message, named, matches, spans, u.intent == "progression") \
             if u.intent in ("progression", "entry") else (None, None)
         if goal is not None:
             named = [goal, *([start] if start else []), *(r for r in named if r not in (goal, start))]
@@ -534,7 +541,7 @@ class ChatService:
         if goal is not None and start is not None:
             path = career_path(kb, start.id, goal.id)
             if path is not None and u.intent == "progression":
-                return compose.Composed(compose.career_path(kb, path, level), [goal, *path[1:-1], start])
+                return compose.Composed(compose.career_path_text(kb, path, level), [goal, *path[1:-1], start])
             text = compose.role_entry(kb, goal, level)
             if path is not None:
                 text += ("\n\nA usual path: " if level == "standard" else "\n\nSteps: ") + \
@@ -607,15 +614,18 @@ class ChatService:
         by_id = {r.id: r for r in self.kb.roles}
         meaning = {r.id: i for i, r in enumerate(roles)}
         # "I like music... is there a job in care homes?" tells an interest, not a past job in care.
-        interest_only = LIKES.search(message) and not (PAST_TALK.search(message) or CURRENT_JOB.search(message))
+        interest_only = LIKES.search(message) and not (PAST_TALK.search(message)
+                                                       or CURRENT_JOB.search(message))
         most = self._most_qualified(message)
-        found = None if interest_only else self.explorer.suggest_for_past_job(message, limit=5 if most is None
-                                                                              else 40)
+        # With a limit on qualifications, more candidates to keep five within it.
+        found = None if interest_only else \
+            self.explorer.suggest_for_past_job(message, limit=5 if most is None else 40)
         if found is not None:
             # A job on the explorer's list: use the same explainable ranking as "I used to work as",
             # keeping to jobs they can start with what they say they have.
             allowed = QUAL_ORDER[: QUAL_ORDER.index(most) + 1] if most else QUAL_ORDER
-            ranked = [r for r in found.ranked if r.role.qualifications_needed in allowed][:5] or found.ranked[:5]
+            ranked = [r for r in found.ranked if r.role.qualifications_needed in allowed][:5] \
+                or found.ranked[:5]
             return self._suggestion_text([r.role for r in ranked],
                                          {r.role.id: r.reasons[0].lower() for r in ranked if r.reasons},
                                          level)

@@ -147,10 +147,10 @@ def role_progression(kb: KnowledgeBase, role: Role, level: Level = "standard") -
     return "\n".join(parts)
 
 
-def career_path(kb: KnowledgeBase, path: list[Role], level: Level = "standard") -> str:
+def career_path_text(kb: KnowledgeBase, path: list[Role], level: Level = "standard") -> str:
     """From the job someone has to the one they want, by the usual moves between jobs."""
     if level in plain.PLAIN_LEVELS:
-        return plain.career_path(kb, path, level)
+        return plain.career_path_text(kb, path, level)
     start, goal = path[0], path[-1]
     parts = [f"From {start.title} to {goal.title}"]
     if len(path) == 2:

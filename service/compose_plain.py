@@ -84,7 +84,7 @@ def role_progression(kb: KnowledgeBase, role: Role, level: str) -> str:
     return "\n".join(lines)
 
 
-def career_path(kb: KnowledgeBase, path: list[Role], level: str) -> str:
+def career_path_text(kb: KnowledgeBase, path: list[Role], level: str) -> str:
     start, goal = path[0], path[-1]
     lines = [f"From {start.title} to {goal.title}."]
     if len(path) > 2:

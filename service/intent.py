@@ -84,10 +84,12 @@ WANTS_APPRENTICESHIP = re.compile(r"\b(a+p+rent[ia]\w*|earn (while|and) (you )?l
                                   r"(get |be )?paid (to|while) (train|learn|study)\w*|"
                                   r"while (working|i work|in work)|through my job|on the job|"
                                   r"(study|learn|train|earn|work)\w*[^.?!]{0,30}\bat the same time|"
-                                  r"(still|keep) (get(ting)? paid|earning|working|my (job|wage|salary|income))|"
-                                  r"without (giving up|losing|leaving|quitting) (my )?(job|wage|salary|income|pay)|"
-                                  r"without (going to |paying for |a )?(uni|university|student (loan|debt)|debt))\b",
-                                  re.I)
+                                  r"(still|keep) (get(ting)? paid|earning|working|"
+                                  r"my (job|wage|salary|income))|"
+                                  r"without (giving up|losing|leaving|quitting) (my )?"
+                                  r"(job|wage|salary|income|pay)|"
+                                  r"without (going to |paying for |a )?"
+                                  r"(uni|university|student (loan|debt)|debt))\b", re.I)
 _DEFINE = re.compile(r"^\s*(what('?s| is| are| does)( an?| the)?|meaning of|define|explain)\b|"
                      r"\b(mean|means|stand for|stands for)\b", re.I)
 DEFINE = _DEFINE

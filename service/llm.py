@@ -3,9 +3,9 @@
 Off by default. With `PATHWAYS_LLM` set to an OpenAI-compatible base URL (Ollama, vLLM, llama.cpp
 server), the grounded answer and the cited records go to the model as its only context. Its text is
 kept only if every number in it is already in the grounded answer or the cited records, every £
-figure, percentage, band, duration and age passes the composer's trust check, and it arrives within the timeout;
-otherwise the grounded answer stands. Small local models tried here invented entry requirements,
-which is why the check is strict and the default is off."""
+figure, percentage, band, duration and age passes the composer's trust check, and it arrives within
+the timeout; otherwise the grounded answer stands. Small local models tried here invented entry
+requirements, which is why the check is strict and the default is off."""
 
 from __future__ import annotations
 

@@ -141,12 +141,6 @@ def name_span(text: str, name: str) -> tuple[int, int] | None:
     return (tokens[spans[0][0]][0], tokens[spans[0][1] - 1][1]) if spans else None
 
 
-def name_offset(text: str, name: str) -> int | None:
-    """The character offset where a normalised name first occurs in the text, if it does."""
-    span = name_span(text, name)
-    return span[0] if span else None
-
-
 def without_names(text: str, names: Iterable[str]) -> str:
     """The text with the given (normalised) names cut out, punctuation elsewhere kept.
 

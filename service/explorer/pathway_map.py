@@ -130,7 +130,8 @@ def _layout(nodes: list[MapNode]) -> tuple[int, int]:
     return width, height
 
 
-def career_path(kb: KnowledgeBase, start: str, goal: str, max_steps: int = FORWARD_STEPS) -> list[Role] | None:
+def career_path(kb: KnowledgeBase, start: str, goal: str,
+                max_steps: int = FORWARD_STEPS) -> list[Role] | None:
     """The shortest run of usual moves from ``start`` to ``goal`` (both included), if the
     progression links hold one within ``max_steps``; ties broken by title, as on the maps."""
     after, _ = kb.career_links
