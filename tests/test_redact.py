@@ -29,6 +29,11 @@ REDACTED = [
     ("call 999 or 07700 900123", "call 999 or [phone]"),
     ("I'm Band 3 HCA in Hackney, tel 020-7946-0000", "I'm Band 3 HCA in Hackney, tel [phone]"),
     ("i am 55 my number 07700900123 pls call", "i am 55 my number [phone] pls call"),
+    # a London number without 020, and numbers from home without their country code, after a phone word
+    ("call me on 7946 0000 after six", "call me on [phone] after six"),
+    ("my number is 79460000", "my number is [phone]"),
+    ("Telefon 721 234 567, dziękuję", "Telefon [phone], dziękuję"),
+    ("whatsapp 0721-234-567", "whatsapp [phone]"),
     # other languages, with local and foreign numbers
     ("Dzień dobry, szukam pracy jako opiekunka. Mój numer: 07700 900 123",
      "Dzień dobry, szukam pracy jako opiekunka. Mój numer: [phone]"),
@@ -106,6 +111,8 @@ UNCHANGED = [
     "I was born in 1970 in Nigeria, is it too late to train?",
     "Am 45 de ani si am lucrat 3 ani in curatenie",
     "Top of band 6 is £47,810 and band 7 starts at £47,810",
+    "Can I call 111 or ring 999 for advice about work?",
+    "What is the phone number for NHS Jobs, is it on 0300?",
 ]
 
 

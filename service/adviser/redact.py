@@ -47,6 +47,12 @@ PHONE = re.compile(r"""
 # Ten digits as NHS numbers are written (943 476 5919) or run together.
 TEN_DIGITS = re.compile(r"(?<![\w£$€+.,])[1-9]\d{2}(?P<sep>[\s-]?)\d{3}(?P=sep)\d{4}(?![\d,]|\.\d)")
 MOBILE_WITHOUT_ZERO = re.compile(r"(?<![\w£$€+.,])7\d{3}[\s-]?\d{6}(?!\d)")
+# Any other run of 7 to 12 digits right after a word for a phone: a London number without its 020
+# ("call me on 7946 0000") or a number from home typed without its country code ("telefon 721 234 567").
+PHONE_AFTER_CUE = re.compile(
+    r"(?P<cue>\b(?:call|ring|phone|tel|telephone|mobile|mob|number|no|num|text|whatsapp|contact|"
+    r"telefon|numer|numero|número|numéro|téléphone)\.?(?:\s+(?:me|us))?(?:\s+(?:on|at|is|to|:))?"
+    r"[\s:]*)(?P<digits>\d(?:[\s.-]?\d){6,11})(?!\d|[,.]\d)", re.IGNORECASE)
 
 # --- postcodes ------------------------------------------------------------------------------------
 OUTWARD = r"[A-Z]{1,2}\d[A-Z\d]?"
@@ -145,6 +151,7 @@ STEPS: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]] = [
     (PHONE, "[phone]"),
     (TEN_DIGITS, _ten_digits),
     (MOBILE_WITHOUT_ZERO, "[phone]"),
+    (PHONE_AFTER_CUE, r"\g<cue>[phone]"),
     (POSTCODE, "[postcode]"),
     (POSTCODE_DISTRICT, r"\g<cue>[postcode]"),
 ]
