@@ -3,14 +3,21 @@ site, the sites file's reloading, feedback, and how the widget script is served.
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from ingest.build import run_ingest
 from service.app import create_app
 from service.config import Settings
 from service.ratelimit import RateLimits
@@ -239,3 +246,55 @@ def test_frame_may_only_be_framed_by_the_site(site_app):
     assert "x-frame-options" not in response.headers
     assert site_app.get("/embed/frame?site=nope").status_code == 404
     assert site_app.get("/").headers["x-frame-options"] == "SAMEORIGIN"
+
+
+def test_sighup_reloads_the_sites_file_in_a_real_server(fixture_copy: Settings, embeddings,
+                                                       tmp_path: Path):
+    """`kill -HUP` makes a running `pathways serve` read the sites file again, even when the file's
+    time and size look unchanged (so the once-a-second check alone would not)."""
+    settings = fixture_copy.model_copy(update={"multilingual": False})
+    run_ingest(settings, lambda: embeddings.inner)
+    sites = write(tmp_path / "sites.yaml", {"sites": [{"id": "one", "name": "One", "origins": [HOST]}]})
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "PATHWAYS_KNOWLEDGE_DIR": str(settings.knowledge_dir),
+           "PATHWAYS_DATA_DIR": str(settings.data_dir), "PATHWAYS_MULTILINGUAL": "false",
+           "PATHWAYS_SITES_FILE": str(sites)}
+    pathways = Path(sys.executable).with_name("pathways")
+    server = subprocess.Popen([str(pathways), "serve", "--port", str(port)], env=env, cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+
+    def status(site: str) -> int:
+        return httpx.post(f"{url}/api/chat", json={"message": "what does a porter do", "site": site},
+                          headers={"Origin": HOST}, timeout=10).status_code
+
+    def until(check, seconds: float) -> None:
+        started = time.monotonic()
+        while not check():
+            assert time.monotonic() - started < seconds, f"not within {seconds} s"
+            time.sleep(0.1)
+
+    try:
+        until(lambda: _ready(url), 60)
+        assert status("one") == 200 and status("two") == 403
+        before = sites.stat()
+        write(sites, {"sites": [{"id": "two", "name": "Two", "origins": [HOST]}]})
+        os.utime(sites, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert sites.stat().st_size == before.st_size
+        time.sleep(1.2)
+        assert status("two") == 403  # nothing looks changed, so the file is not read again
+        server.send_signal(signal.SIGHUP)
+        until(lambda: status("two") == 200, 5)
+        assert status("one") == 403 and server.poll() is None  # still serving
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/readyz", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
