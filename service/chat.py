@@ -544,8 +544,9 @@ class ChatService:
                 return compose.Composed(compose.career_path_text(kb, path, level), [goal, *path[1:-1], start])
             text = compose.role_entry(kb, goal, level)
             if path is not None:
-                text += ("\n\nA usual path: " if level == "standard" else "\n\nSteps: ") + \
-                    " → ".join(r.title for r in path) + "."
+                # Arrows scan well on screen; learners' read-aloud says "then".
+                text += ("\n\nA usual path: " + " → ".join(r.title for r in path) if level == "standard"
+                         else "\n\nSteps: " + ", then ".join(r.title for r in path)) + "."
             return compose.Composed(text, [goal, *self._routes_of(goal), *path[1:-1], start]
                                     if path else [goal, *self._routes_of(goal), start])
         if u.intent == "entry" or goal is not None:
