@@ -13,13 +13,14 @@ from rapidfuzz import fuzz
 from service import compose, compose_plain
 from service.explorer.core import Explorer
 from service.explorer.pathway_map import career_path, reachable
-from service.intent import (ASIDE, CURRENT_JOB, DEFINE, GOAL_WORDS, HELPING, NHS_AREA, NO_GOAL, TARGET_AFTER,
-                            WANTS_APPRENTICESHIP, Understanding, is_follow_up, neutralise, understand)
+from service.intent import (ASIDE, CURRENT_JOB, DEFINE, FROM_JOB, GOAL_WORDS, HELPING, NHS_AREA, NO_GOAL,
+                            TARGET_AFTER, TO_JOB, WANTS_APPRENTICESHIP, Understanding, is_follow_up,
+                            neutralise, understand)
 from service.knowledge_base import KnowledgeBase
 from service.llm import Rephraser
 from service.models import ChatRequest, ChatResponse, ChatTurn, SourcePublic
 from service.multilingual import CrossLingual
-from service.retrieval import Hit, HybridRetriever, TitleMatch, name_span, normalise, tokens, without_names
+from service.retrieval import Hit, HybridRetriever, TitleMatch, first_spans, normalise, tokens, without_names
 from service.schema import AnyRecord, GlossaryTerm, LanguagePack, Programme, Role, Route, record_url
 from service.trust import FigureChecker
 
@@ -163,7 +164,7 @@ class ChatService:
         """Where each named record is named in the message (absent when by a misspelling), found
         once per question."""
         names = {m.record_id: m.name for m in matches}
-        return {r.id: span for r in named if names.get(r.id) and (span := name_span(message, names[r.id]))}
+        return first_spans(message, {r.id: names[r.id] for r in named if r.id in names})
 
     def _wanted_first(self, message: str, named: list[AnyRecord], matches: tuple[TitleMatch, ...],
                       spans: dict[str, tuple[int, int]],
@@ -235,10 +236,8 @@ class ChatService:
             return any(o != rid and c <= a and b <= d and d - c > b - a for o, (c, d) in spans.items())
         # "band 3 HCA" holds "HCA": the longer name is the job meant.
         roles = [r for r in roles if r.id not in spans or not inside(r.id)]
-        starts = {m.end() for m in CURRENT_JOB.finditer(message)} | \
-            {m.end() for m in re.finditer(r"\bfrom (an? |the )?", message, re.I)}
-        goals = {m.end() for m in TARGET_AFTER.finditer(message)} | \
-            {m.end() for m in re.finditer(r"\b(to|into) (an? |the )?", message, re.I)}
+        starts = {m.end() for p in (CURRENT_JOB, FROM_JOB) for m in p.finditer(message)}
+        goals = {m.end() for p in (TARGET_AFTER, TO_JOB) for m in p.finditer(message)}
         named_apart = [r for r in roles if r.id in spans]
         if len(named_apart) >= 2:
             a, b = named_apart[0], named_apart[1]

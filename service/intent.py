@@ -68,6 +68,9 @@ ASIDE = re.compile(r"(\b(not|isn'?t|aren'?t|instead of|rather than)|"
 HELPING = re.compile(r"\b(help|helps|helping|assist|assists|assisting)( the| a| an)? $", re.I)
 # The job someone has now, named straight after these words; it is where they start, not the subject.
 CURRENT_JOB = re.compile(r"\b(i am|i'?m|im|i work as|i work in|i'?ve been|i was|i worked as)( an?)? ", re.I)
+# "From a porter to a paramedic": where someone starts, and where they want to go.
+FROM_JOB = re.compile(r"\bfrom (an? |the )?", re.I)
+TO_JOB = re.compile(r"\b(to|into) (an? |the )?", re.I)
 # What someone wants to move into, in their own words, after the job they have: "I'm a midwife, can
 # I train to do ultrasound scans?", "finance assistant, how do I move up to accountant".
 GOAL_WORDS = re.compile(r"\b(become|becoming|be|do|doing|work (as|in|on|with)|move (up |on )?(in)?to|"

@@ -134,11 +134,16 @@ def _name_spans(tokens: list[tuple[int, int, str]], name: str) -> list[tuple[int
     return [(i, i + len(parts)) for i in range(len(norm) - len(parts) + 1) if norm[i:i + len(parts)] == parts]
 
 
-def name_span(text: str, name: str) -> tuple[int, int] | None:
-    """The characters where a normalised name first occurs in the text, if it does."""
+def first_spans(text: str, names: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """For each key, the characters where its normalised name first occurs in the text (keys whose
+    name does not occur are left out); the text is split into words once."""
     tokens = _tokens(text)
-    spans = _name_spans(tokens, name)
-    return (tokens[spans[0][0]][0], tokens[spans[0][1] - 1][1]) if spans else None
+    found = {}
+    for key, name in names.items():
+        spans = _name_spans(tokens, name)
+        if spans:
+            found[key] = (tokens[spans[0][0]][0], tokens[spans[0][1] - 1][1])
+    return found
 
 
 def without_names(text: str, names: Iterable[str]) -> str:
